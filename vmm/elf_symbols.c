@@ -34,7 +34,7 @@ uint64_t elf_symbol(const char *path, const char *name)
 
 	if (fd < 0 || elf_version(EV_CURRENT) == EV_NONE ||
 	    !(elf = elf_begin(fd, ELF_C_READ, NULL))) {
-		fprintf(stderr, "elf_symbol: cannot read %s\n", path);
+		fprintf(stderr, "swapvisor: cannot read %s\n", path);
 		if (fd >= 0)
 			close(fd);
 		return 0;
@@ -45,7 +45,7 @@ uint64_t elf_symbol(const char *path, const char *name)
 			value = find_in_symtab(elf, scn, name);
 	}
 	if (!value)
-		fprintf(stderr, "elf_symbol: no symbol %s in %s\n", name, path);
+		fprintf(stderr, "swapvisor: no symbol %s in %s\n", name, path);
 	elf_end(elf);
 	close(fd);
 	return value;
