@@ -41,10 +41,12 @@ protected:
 
 	void TearDown() override
 	{
+		if (fd_ >= 0 && !reaped_)
+			request(R"({"cmd":"quit"})");
 		if (fd_ >= 0)
 			close(fd_);
 		if (pid_ > 0 && !reaped_)
-			proc_wait(pid_, 5); // kills it if still running
+			EXPECT_EQ(proc_wait(pid_, 30), 0) << log(); // killed if it hangs
 		unlink(log_.c_str());
 	}
 
