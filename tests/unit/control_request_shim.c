@@ -1,0 +1,48 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* Copies a parsed control_request into the shim's plain struct. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "control_request.h"
+#include "control_request_shim.h"
+
+static void copy_id(json_t *id, char *buf, size_t size)
+{
+	char *text = id ? json_dumps(id, JSON_ENCODE_ANY | JSON_COMPACT) : NULL;
+
+	snprintf(buf, size, "%s", text ? text : "");
+	free(text);
+}
+
+int crs_parse(const char *line, size_t len, struct crs_request *out,
+	      char *err, size_t err_size)
+{
+	struct control_request req;
+	char msg[CONTROL_ERROR_MAX] = "";
+	int ret = control_request_parse(line, len, &req, msg);
+
+	memset(out, 0, sizeof(*out));
+	snprintf(err, err_size, "%s", ret ? msg : "");
+	copy_id(req.id, out->id, sizeof(out->id));
+	if (!ret) {
+		snprintf(out->cmd, sizeof(out->cmd), "%s", control_cmd_name(req.cmd));
+		out->cpu = req.cpu;
+		out->addr = req.addr;
+		out->len = req.len;
+		out->vaddr = req.vaddr;
+		out->status = req.status;
+	}
+	control_request_release(&req);
+	return ret;
+}
+
+const char *crs_cmd_name(int cmd)
+{
+	return control_cmd_name((enum control_cmd)cmd);
+}
+
+int crs_cmd_count(void)
+{
+	return CONTROL_CMDS;
+}

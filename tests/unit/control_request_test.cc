@@ -1,0 +1,351 @@
+// SPDX-License-Identifier: GPL-2.0-only
+// Parsing and validation of control-socket requests (vmm/control_request.c):
+// every command, every kind of bad input and its exact message, both number
+// forms and the boundaries of every range.
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "control_request_shim.h"
+
+namespace {
+
+struct Result {
+	bool ok;
+	crs_request req;
+	std::string error;
+};
+
+Result Parse(const std::string &line)
+{
+	Result r{};
+	char err[512];
+
+	r.ok = crs_parse(line.data(), line.size(), &r.req, err, sizeof(err)) == 0;
+	r.error = err;
+	return r;
+}
+
+// The error message for line, failing the test if the line parsed.
+std::string ErrorOf(const std::string &line)
+{
+	Result r = Parse(line);
+
+	EXPECT_FALSE(r.ok) << "accepted: " << line;
+	EXPECT_FALSE(r.error.empty()) << "no message for: " << line;
+	return r.error;
+}
+
+crs_request Ok(const std::string &line)
+{
+	Result r = Parse(line);
+
+	EXPECT_TRUE(r.ok) << line << " -> " << r.error;
+	return r.req;
+}
+
+bool StartsWith(const std::string &s, const std::string &prefix)
+{
+	return s.compare(0, prefix.size(), prefix) == 0;
+}
+
+bool PrintableAscii(const std::string &s)
+{
+	for (unsigned char c : s)
+		if (c < 0x20 || c > 0x7e)
+			return false;
+	return true;
+}
+
+// ---- every command ---------------------------------------------------
+
+TEST(ControlRequest, ParsesArgumentlessCommands)
+{
+	EXPECT_STREQ(Ok(R"({"cmd":"status"})").cmd, "status");
+	EXPECT_STREQ(Ok(R"({"cmd":"pause"})").cmd, "pause");
+	EXPECT_STREQ(Ok(R"({"cmd":"resume"})").cmd, "resume");
+}
+
+TEST(ControlRequest, ParsesRegs)
+{
+	crs_request r = Ok(R"({"cmd":"regs","cpu":3})");
+
+	EXPECT_STREQ(r.cmd, "regs");
+	EXPECT_EQ(r.cpu, 3u);
+}
+
+TEST(ControlRequest, ParsesReadPhysIntegers)
+{
+	crs_request r = Ok(R"({"cmd":"read-phys","addr":4096,"len":16})");
+
+	EXPECT_STREQ(r.cmd, "read-phys");
+	EXPECT_EQ(r.addr, 4096u);
+	EXPECT_EQ(r.len, 16u);
+}
+
+TEST(ControlRequest, ParsesTranslate)
+{
+	crs_request r = Ok(R"({"cmd":"translate","cpu":1,"vaddr":"0xffffffff80001000"})");
+
+	EXPECT_STREQ(r.cmd, "translate");
+	EXPECT_EQ(r.cpu, 1u);
+	EXPECT_EQ(r.vaddr, 0xffffffff80001000ull);
+}
+
+TEST(ControlRequest, QuitStatusDefaultsToZero)
+{
+	EXPECT_EQ(Ok(R"({"cmd":"quit"})").status, 0);
+	EXPECT_EQ(Ok(R"({"cmd":"quit","status":7})").status, 7);
+}
+
+TEST(ControlRequest, KeyOrderDoesNotMatter)
+{
+	crs_request r = Ok(R"({"len":2,"addr":"0x10","cmd":"read-phys"})");
+
+	EXPECT_EQ(r.addr, 0x10u);
+	EXPECT_EQ(r.len, 2u);
+}
+
+TEST(ControlRequest, ToleratesWhitespace)
+{
+	EXPECT_EQ(Ok(" { \"cmd\" : \"regs\" , \"cpu\" : 2 } ").cpu, 2u);
+}
+
+TEST(ControlRequest, CommandNamesRoundTrip)
+{
+	ASSERT_EQ(crs_cmd_count(), 7);
+	for (int i = 0; i < crs_cmd_count(); i++) {
+		const char *name = crs_cmd_name(i);
+
+		ASSERT_NE(name, nullptr) << i;
+		// Every name parses back as that command (the arguments differ
+		// per command, so only the command-name error is ruled out).
+		Result r = Parse(std::string(R"({"cmd":")") + name + "\"}");
+		EXPECT_EQ(r.error.find("unknown command"), std::string::npos) << name;
+	}
+	EXPECT_EQ(crs_cmd_name(crs_cmd_count()), nullptr);
+	EXPECT_EQ(crs_cmd_name(-1), nullptr);
+}
+
+// ---- id ----------------------------------------------------------------
+
+TEST(ControlRequest, IdIsAnyJsonValue)
+{
+	EXPECT_STREQ(Ok(R"({"cmd":"status","id":42})").id, "42");
+	EXPECT_STREQ(Ok(R"({"cmd":"status","id":"abc"})").id, "\"abc\"");
+	EXPECT_STREQ(Ok(R"({"id":{"seq":[1,2]},"cmd":"status"})").id, R"({"seq":[1,2]})");
+	EXPECT_STREQ(Ok(R"({"cmd":"status","id":null})").id, "null");
+	EXPECT_STREQ(Ok(R"({"cmd":"status"})").id, "");
+}
+
+TEST(ControlRequest, IdSurvivesErrors)
+{
+	Result r = Parse(R"({"id":7,"cmd":"nope"})");
+
+	EXPECT_FALSE(r.ok);
+	EXPECT_STREQ(r.req.id, "7");
+	r = Parse(R"({"id":"x","cmd":"read-phys","addr":0,"len":0})");
+	EXPECT_FALSE(r.ok);
+	EXPECT_STREQ(r.req.id, "\"x\"");
+}
+
+// ---- malformed requests -------------------------------------------------
+
+TEST(ControlRequest, MalformedJson)
+{
+	EXPECT_TRUE(StartsWith(ErrorOf(R"({"cmd":)"), "malformed JSON at column "));
+	EXPECT_TRUE(StartsWith(ErrorOf(""), "malformed JSON at column "));
+	EXPECT_TRUE(StartsWith(ErrorOf(R"({"cmd":"status"} x)"), "malformed JSON"));
+	EXPECT_TRUE(StartsWith(ErrorOf(R"({'cmd':'status'})"), "malformed JSON"));
+}
+
+TEST(ControlRequest, DuplicateKeysAreRefused)
+{
+	// Which "cmd" would win is the parser's accident: refuse instead.
+	std::string e = ErrorOf(R"({"cmd":"status","cmd":"quit"})");
+
+	EXPECT_TRUE(StartsWith(e, "malformed JSON")) << e;
+	EXPECT_NE(e.find("duplicate"), std::string::npos) << e;
+}
+
+TEST(ControlRequest, EmbeddedNulIsMalformed)
+{
+	std::string line("{\"cmd\":\"status\"}\0", 17);
+
+	EXPECT_TRUE(StartsWith(ErrorOf(line), "malformed JSON"));
+}
+
+TEST(ControlRequest, ErrorsStayPrintableAscii)
+{
+	// Invalid UTF-8 that jansson may quote back, and a valid non-ASCII name.
+	std::string bad = ErrorOf("{\"cmd\":\"\xff\xfe\"}");
+	std::string accented = ErrorOf("{\"cmd\":\"st\xc3\xa4tus\"}");
+
+	EXPECT_TRUE(PrintableAscii(bad)) << bad;
+	EXPECT_EQ(accented, R"(unknown command "st\u00E4tus")");
+}
+
+TEST(ControlRequest, NonObjectRequests)
+{
+	EXPECT_EQ(ErrorOf("[1]"), "request must be a JSON object, got an array");
+	EXPECT_EQ(ErrorOf(R"("status")"), "request must be a JSON object, got a string");
+	EXPECT_EQ(ErrorOf("42"), "request must be a JSON object, got an integer");
+	EXPECT_EQ(ErrorOf("1.5"), "request must be a JSON object, got a real number");
+	EXPECT_EQ(ErrorOf("null"), "request must be a JSON object, got null");
+	EXPECT_EQ(ErrorOf("true"), "request must be a JSON object, got true");
+}
+
+TEST(ControlRequest, MissingOrBadCmd)
+{
+	EXPECT_EQ(ErrorOf("{}"), R"(request has no "cmd")");
+	EXPECT_EQ(ErrorOf(R"({"id":1})"), R"(request has no "cmd")");
+	EXPECT_EQ(ErrorOf(R"({"cmd":5})"), R"("cmd" must be a string, got 5)");
+	EXPECT_EQ(ErrorOf(R"({"cmd":["status"]})"), R"("cmd" must be a string, got ["status"])");
+	EXPECT_EQ(ErrorOf(R"({"cmd":"stats"})"), R"(unknown command "stats")");
+	EXPECT_EQ(ErrorOf(R"({"cmd":"STATUS"})"), R"(unknown command "STATUS")");
+	EXPECT_EQ(ErrorOf(R"({"cmd":""})"), R"(unknown command "")");
+}
+
+TEST(ControlRequest, LongValuesAreCutInMessages)
+{
+	std::string e = ErrorOf(R"({"cmd":")" + std::string(5000, 'x') + "\"}");
+
+	EXPECT_TRUE(StartsWith(e, "unknown command \"xxxx")) << e;
+	EXPECT_LT(e.size(), 100u);
+	EXPECT_EQ(e.substr(e.size() - 3), "...");
+}
+
+TEST(ControlRequest, UnknownKeysAreRefused)
+{
+	EXPECT_EQ(ErrorOf(R"({"cmd":"status","verbose":true})"), R"(status: unknown key "verbose")");
+	// A misspelt argument must not fall back to its default.
+	EXPECT_EQ(ErrorOf(R"({"cmd":"quit","staus":3})"), R"(quit: unknown key "staus")");
+	EXPECT_EQ(ErrorOf(R"({"cmd":"regs","cpu":0,"addr":1})"), R"(regs: unknown key "addr")");
+	EXPECT_EQ(ErrorOf(R"({"cmd":"pause","cpu":0})"), R"(pause: unknown key "cpu")");
+}
+
+// ---- missing and ill-typed arguments ------------------------------------
+
+TEST(ControlRequest, MissingArguments)
+{
+	EXPECT_EQ(ErrorOf(R"({"cmd":"regs"})"), R"(regs: missing "cpu")");
+	EXPECT_EQ(ErrorOf(R"({"cmd":"read-phys","len":1})"), R"(read-phys: missing "addr")");
+	EXPECT_EQ(ErrorOf(R"({"cmd":"read-phys","addr":1})"), R"(read-phys: missing "len")");
+	EXPECT_EQ(ErrorOf(R"({"cmd":"translate","vaddr":1})"), R"(translate: missing "cpu")");
+	EXPECT_EQ(ErrorOf(R"({"cmd":"translate","cpu":0})"), R"(translate: missing "vaddr")");
+}
+
+TEST(ControlRequest, CpuMustBeAnInteger)
+{
+	EXPECT_EQ(ErrorOf(R"({"cmd":"regs","cpu":"1"})"),
+		  R"(regs: "cpu" must be a non-negative integer, got "1")");
+	EXPECT_EQ(ErrorOf(R"({"cmd":"regs","cpu":1.0})"),
+		  R"(regs: "cpu" must be a non-negative integer, got 1.0)");
+	EXPECT_EQ(ErrorOf(R"({"cmd":"regs","cpu":true})"),
+		  R"(regs: "cpu" must be a non-negative integer, got true)");
+	EXPECT_EQ(ErrorOf(R"({"cmd":"regs","cpu":null})"),
+		  R"(regs: "cpu" must be a non-negative integer, got null)");
+	EXPECT_EQ(ErrorOf(R"({"cmd":"translate","cpu":-1,"vaddr":0})"),
+		  R"(translate: "cpu" must be a non-negative integer, got -1)");
+}
+
+TEST(ControlRequest, AddressesMustBeIntegersOrHexStrings)
+{
+	EXPECT_EQ(ErrorOf(R"({"cmd":"read-phys","addr":-1,"len":1})"),
+		  R"(read-phys: "addr" must be a non-negative integer or a "0x..." hex string, got -1)");
+	EXPECT_EQ(ErrorOf(R"({"cmd":"read-phys","addr":{},"len":1})"),
+		  R"(read-phys: "addr" must be a non-negative integer or a "0x..." hex string, got {})");
+	EXPECT_EQ(ErrorOf(R"({"cmd":"read-phys","addr":0,"len":[1]})"),
+		  R"(read-phys: "len" must be a non-negative integer or a "0x..." hex string, got [1])");
+	EXPECT_EQ(ErrorOf(R"({"cmd":"translate","cpu":0,"vaddr":4096.5})"),
+		  R"(translate: "vaddr" must be a non-negative integer or a "0x..." hex string, got 4096.5)");
+}
+
+TEST(ControlRequest, QuitStatusMustBeAnInteger)
+{
+	EXPECT_EQ(ErrorOf(R"({"cmd":"quit","status":"0x1"})"),
+		  R"(quit: "status" must be a non-negative integer, got "0x1")");
+	EXPECT_EQ(ErrorOf(R"({"cmd":"quit","status":null})"),
+		  R"(quit: "status" must be a non-negative integer, got null)");
+}
+
+// ---- hex strings ---------------------------------------------------------
+
+TEST(ControlRequest, HexStringForms)
+{
+	EXPECT_EQ(Ok(R"({"cmd":"read-phys","addr":"0x1000","len":1})").addr, 0x1000u);
+	EXPECT_EQ(Ok(R"({"cmd":"read-phys","addr":"0X1f","len":1})").addr, 0x1fu);
+	EXPECT_EQ(Ok(R"({"cmd":"read-phys","addr":"0xABCdef","len":1})").addr, 0xabcdefu);
+	EXPECT_EQ(Ok(R"({"cmd":"read-phys","addr":"0x0","len":"0x1"})").len, 1u);
+	// Leading zeros do not count against the 64 bits.
+	EXPECT_EQ(Ok(R"({"cmd":"translate","cpu":0,"vaddr":"0x00000000000000000001"})").vaddr, 1u);
+	EXPECT_EQ(Ok(R"({"cmd":"translate","cpu":0,"vaddr":"0xffffffffffffffff"})").vaddr,
+		  0xffffffffffffffffull);
+}
+
+TEST(ControlRequest, BadHexStrings)
+{
+	const char *bad[] = { "", "0x", "1000", "0xg", " 0x1", "0x1 ", "-0x1",
+			      "+0x1", "0x-1", "x10", "0x1_000", "0x10000000000000000" };
+
+	for (const char *s : bad) {
+		std::string e = ErrorOf(std::string(R"({"cmd":"translate","cpu":0,"vaddr":")") + s + "\"}");
+
+		EXPECT_EQ(e, std::string(R"(translate: "vaddr" must be a "0x..." hex string of at most 64 bits, got ")") +
+				     s + "\"")
+			<< "for " << s;
+	}
+}
+
+TEST(ControlRequest, IntegerAndHexFormsAgree)
+{
+	EXPECT_EQ(Ok(R"({"cmd":"read-phys","addr":9223372036854775807,"len":1})").addr,
+		  Ok(R"({"cmd":"read-phys","addr":"0x7fffffffffffffff","len":1})").addr);
+	// Beyond JSON integers (jansson stops at 2^63 - 1): hex strings only.
+	EXPECT_TRUE(StartsWith(ErrorOf(R"({"cmd":"read-phys","addr":18446744073709551615,"len":1})"),
+			       "malformed JSON"));
+}
+
+// ---- boundaries ----------------------------------------------------------
+
+TEST(ControlRequest, ReadLengthBounds)
+{
+	EXPECT_EQ(Ok(R"({"cmd":"read-phys","addr":0,"len":1})").len, 1u);
+	EXPECT_EQ(Ok(R"({"cmd":"read-phys","addr":0,"len":65536})").len, 65536u);
+	EXPECT_EQ(Ok(R"({"cmd":"read-phys","addr":0,"len":"0x10000"})").len, 65536u);
+	EXPECT_EQ(ErrorOf(R"({"cmd":"read-phys","addr":0,"len":0})"),
+		  R"(read-phys: "len" must be 1..65536, got 0)");
+	EXPECT_EQ(ErrorOf(R"({"cmd":"read-phys","addr":0,"len":65537})"),
+		  R"(read-phys: "len" must be 1..65536, got 65537)");
+	EXPECT_EQ(ErrorOf(R"({"cmd":"read-phys","addr":0,"len":"0x10001"})"),
+		  R"(read-phys: "len" must be 1..65536, got "0x10001")");
+}
+
+TEST(ControlRequest, ReadMustNotWrapTheAddressSpace)
+{
+	EXPECT_EQ(Ok(R"({"cmd":"read-phys","addr":"0xffffffffffffffff","len":1})").addr,
+		  0xffffffffffffffffull);
+	EXPECT_EQ(Ok(R"({"cmd":"read-phys","addr":"0xffffffffffff0000","len":65536})").len, 65536u);
+	EXPECT_EQ(ErrorOf(R"({"cmd":"read-phys","addr":"0xffffffffffffffff","len":2})"),
+		  R"(read-phys: "addr" 0xffffffffffffffff + "len" 2 runs past the end of the 64-bit address space)");
+}
+
+TEST(ControlRequest, CpuBounds)
+{
+	EXPECT_EQ(Ok(R"({"cmd":"regs","cpu":0})").cpu, 0u);
+	EXPECT_EQ(Ok(R"({"cmd":"regs","cpu":63})").cpu, 63u);
+	EXPECT_EQ(ErrorOf(R"({"cmd":"regs","cpu":64})"), R"(regs: "cpu" must be 0..63, got 64)");
+	EXPECT_EQ(ErrorOf(R"({"cmd":"translate","cpu":4294967296,"vaddr":0})"),
+		  R"(translate: "cpu" must be 0..63, got 4294967296)");
+}
+
+TEST(ControlRequest, QuitStatusBounds)
+{
+	EXPECT_EQ(Ok(R"({"cmd":"quit","status":0})").status, 0);
+	EXPECT_EQ(Ok(R"({"cmd":"quit","status":119})").status, 119);
+	EXPECT_EQ(ErrorOf(R"({"cmd":"quit","status":120})"), R"(quit: "status" must be 0..119, got 120)");
+	EXPECT_EQ(ErrorOf(R"({"cmd":"quit","status":-1})"),
+		  R"(quit: "status" must be a non-negative integer, got -1)");
+}
+
+} // namespace

@@ -1,0 +1,320 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Parsing and validating control requests. Everything a client sends is
+ * untrusted: each rule here answers with a message that names the command
+ * and the field, and quotes what was sent, so a client author can fix the
+ * request from the message alone.
+ */
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "control_request.h"
+
+#define QUOTE_MAX 48 /* bytes of a quoted value inside an error message */
+
+struct cmd_spec {
+	const char *name;
+	const char *args[3]; /* accepted besides "cmd" and "id"; NULL-terminated */
+	int (*parse)(json_t *obj, struct control_request *req, char *err);
+};
+
+static void fail(char *err, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void fail(char *err, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, CONTROL_ERROR_MAX, fmt, ap);
+	va_end(ap);
+}
+
+/* The JSON text of v, ASCII-only and cut short, for quoting in a message:
+ * cutting ASCII can never leave a broken UTF-8 sequence behind. */
+static const char *quote(json_t *v, char buf[QUOTE_MAX])
+{
+	char *text = json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT | JSON_ENSURE_ASCII);
+
+	if (!text) {
+		snprintf(buf, QUOTE_MAX, "(unprintable)");
+		return buf;
+	}
+	if (strlen(text) < QUOTE_MAX)
+		snprintf(buf, QUOTE_MAX, "%s", text);
+	else
+		snprintf(buf, QUOTE_MAX, "%.*s...", QUOTE_MAX - 4, text);
+	free(text);
+	return buf;
+}
+
+static const char *quote_str(const char *s, char buf[QUOTE_MAX])
+{
+	json_t *v = json_string(s);
+
+	quote(v, buf);
+	json_decref(v);
+	return buf;
+}
+
+static const char *type_name(json_t *v)
+{
+	switch (json_typeof(v)) {
+	case JSON_OBJECT: return "an object";
+	case JSON_ARRAY: return "an array";
+	case JSON_STRING: return "a string";
+	case JSON_INTEGER: return "an integer";
+	case JSON_REAL: return "a real number";
+	case JSON_TRUE: return "true";
+	case JSON_FALSE: return "false";
+	default: return "null";
+	}
+}
+
+/* "0x" followed by 1.. hex digits whose value fits in 64 bits. Written out
+ * rather than strtoull(), which also takes spaces, signs and wraps silently. */
+static bool parse_hex(const char *s, uint64_t *out)
+{
+	uint64_t v = 0;
+
+	if (s[0] != '0' || (s[1] != 'x' && s[1] != 'X') || !s[2])
+		return false;
+	for (s += 2; *s; s++) {
+		unsigned d;
+
+		if (*s >= '0' && *s <= '9')
+			d = (unsigned)(*s - '0');
+		else if (*s >= 'a' && *s <= 'f')
+			d = (unsigned)(*s - 'a' + 10);
+		else if (*s >= 'A' && *s <= 'F')
+			d = (unsigned)(*s - 'A' + 10);
+		else
+			return false;
+		if (v >> 60)
+			return false; /* another digit would overflow */
+		v = v << 4 | d;
+	}
+	*out = v;
+	return true;
+}
+
+/*
+ * The unsigned 64-bit argument `key`: a non-negative JSON integer, or when
+ * hex_ok also a "0x..." string (JSON integers stop at 2^63 - 1).
+ */
+static int get_u64(json_t *obj, const char *cmd, const char *key, bool hex_ok,
+		   uint64_t *out, char *err)
+{
+	json_t *v = json_object_get(obj, key);
+	char q[QUOTE_MAX];
+
+	if (!v) {
+		fail(err, "%s: missing \"%s\"", cmd, key);
+		return -1;
+	}
+	if (json_is_integer(v) && json_integer_value(v) >= 0) {
+		*out = (uint64_t)json_integer_value(v);
+		return 0;
+	}
+	if (hex_ok && json_is_string(v)) {
+		if (parse_hex(json_string_value(v), out))
+			return 0;
+		fail(err, "%s: \"%s\" must be a \"0x...\" hex string of at most 64 bits, got %s",
+		     cmd, key, quote(v, q));
+		return -1;
+	}
+	fail(err, "%s: \"%s\" must be a non-negative integer%s, got %s", cmd, key,
+	     hex_ok ? " or a \"0x...\" hex string" : "", quote(v, q));
+	return -1;
+}
+
+static int get_ranged(json_t *obj, const char *cmd, const char *key, bool hex_ok,
+		      uint64_t min, uint64_t max, uint64_t *out, char *err)
+{
+	char q[QUOTE_MAX];
+
+	if (get_u64(obj, cmd, key, hex_ok, out, err))
+		return -1;
+	if (*out >= min && *out <= max)
+		return 0;
+	fail(err, "%s: \"%s\" must be %llu..%llu, got %s", cmd, key,
+	     (unsigned long long)min, (unsigned long long)max,
+	     quote(json_object_get(obj, key), q));
+	return -1;
+}
+
+static int get_cpu(json_t *obj, const char *cmd, struct control_request *req,
+		   char *err)
+{
+	uint64_t cpu;
+
+	if (get_ranged(obj, cmd, "cpu", false, 0, CONTROL_CPU_MAX - 1, &cpu, err))
+		return -1;
+	req->cpu = (unsigned)cpu;
+	return 0;
+}
+
+static int parse_none(json_t *obj, struct control_request *req, char *err)
+{
+	(void)obj, (void)req, (void)err;
+	return 0;
+}
+
+static int parse_regs(json_t *obj, struct control_request *req, char *err)
+{
+	return get_cpu(obj, "regs", req, err);
+}
+
+static int parse_read_phys(json_t *obj, struct control_request *req, char *err)
+{
+	if (get_u64(obj, "read-phys", "addr", true, &req->addr, err) ||
+	    get_ranged(obj, "read-phys", "len", true, 1, CONTROL_READ_MAX,
+		       &req->len, err))
+		return -1;
+	if (req->addr + req->len - 1 < req->addr) {
+		fail(err, "read-phys: \"addr\" 0x%llx + \"len\" %llu runs past the end of the 64-bit address space",
+		     (unsigned long long)req->addr, (unsigned long long)req->len);
+		return -1;
+	}
+	return 0;
+}
+
+static int parse_translate(json_t *obj, struct control_request *req, char *err)
+{
+	if (get_cpu(obj, "translate", req, err) ||
+	    get_u64(obj, "translate", "vaddr", true, &req->vaddr, err))
+		return -1;
+	return 0;
+}
+
+static int parse_quit(json_t *obj, struct control_request *req, char *err)
+{
+	uint64_t status = 0;
+
+	if (json_object_get(obj, "status") &&
+	    get_ranged(obj, "quit", "status", false, 0, CONTROL_QUIT_STATUS_MAX,
+		       &status, err))
+		return -1;
+	req->status = (int)status;
+	return 0;
+}
+
+static const struct cmd_spec specs[CONTROL_CMDS] = {
+	[CONTROL_STATUS] = { "status", { NULL }, parse_none },
+	[CONTROL_PAUSE] = { "pause", { NULL }, parse_none },
+	[CONTROL_RESUME] = { "resume", { NULL }, parse_none },
+	[CONTROL_REGS] = { "regs", { "cpu", NULL }, parse_regs },
+	[CONTROL_READ_PHYS] = { "read-phys", { "addr", "len", NULL }, parse_read_phys },
+	[CONTROL_TRANSLATE] = { "translate", { "cpu", "vaddr", NULL }, parse_translate },
+	[CONTROL_QUIT] = { "quit", { "status", NULL }, parse_quit },
+};
+
+const char *control_cmd_name(enum control_cmd cmd)
+{
+	return (unsigned)cmd < CONTROL_CMDS ? specs[cmd].name : NULL;
+}
+
+static bool accepts(const struct cmd_spec *spec, const char *key)
+{
+	if (!strcmp(key, "cmd") || !strcmp(key, "id"))
+		return true;
+	for (const char *const *a = spec->args; *a; a++)
+		if (!strcmp(key, *a))
+			return true;
+	return false;
+}
+
+/* A typo in an argument name must not silently fall back to a default
+ * (quit's status, say), so every key the command does not take is refused. */
+static int check_keys(json_t *obj, const struct cmd_spec *spec, char *err)
+{
+	const char *key;
+	json_t *v;
+	char q[QUOTE_MAX];
+
+	json_object_foreach(obj, key, v) {
+		if (!accepts(spec, key)) {
+			fail(err, "%s: unknown key %s", spec->name, quote_str(key, q));
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static const struct cmd_spec *find_cmd(json_t *obj, struct control_request *req,
+				       char *err)
+{
+	json_t *cmd = json_object_get(obj, "cmd");
+	char q[QUOTE_MAX];
+
+	if (!cmd) {
+		fail(err, "request has no \"cmd\"");
+		return NULL;
+	}
+	if (!json_is_string(cmd)) {
+		fail(err, "\"cmd\" must be a string, got %s", quote(cmd, q));
+		return NULL;
+	}
+	for (unsigned i = 0; i < CONTROL_CMDS; i++) {
+		if (!strcmp(json_string_value(cmd), specs[i].name)) {
+			req->cmd = (enum control_cmd)i;
+			return &specs[i];
+		}
+	}
+	fail(err, "unknown command %s", quote(cmd, q));
+	return NULL;
+}
+
+static int parse_object(json_t *obj, struct control_request *req, char *err)
+{
+	const struct cmd_spec *spec;
+
+	if (!json_is_object(obj)) {
+		fail(err, "request must be a JSON object, got %s", type_name(obj));
+		return -1;
+	}
+	req->id = json_incref(json_object_get(obj, "id"));
+	spec = find_cmd(obj, req, err);
+	if (!spec || check_keys(obj, spec, err))
+		return -1;
+	return spec->parse(obj, req, err);
+}
+
+/* jansson quotes the input near a syntax error, which may be any bytes;
+ * messages end up in JSON strings, so keep them printable ASCII. */
+static void make_printable(char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || (unsigned char)*s > 0x7e)
+			*s = '?';
+}
+
+int control_request_parse(const char *line, size_t len,
+			  struct control_request *req, char *err)
+{
+	json_error_t jerr;
+	json_t *obj;
+	int ret;
+
+	memset(req, 0, sizeof(*req));
+	obj = json_loadb(line, len, JSON_DECODE_ANY | JSON_REJECT_DUPLICATES, &jerr);
+	if (!obj) {
+		fail(err, "malformed JSON at column %d: %s", jerr.column, jerr.text);
+		ret = -1;
+	} else {
+		ret = parse_object(obj, req, err);
+		json_decref(obj);
+	}
+	if (ret)
+		make_printable(err);
+	return ret;
+}
+
+void control_request_release(struct control_request *req)
+{
+	json_decref(req->id);
+	req->id = NULL;
+}

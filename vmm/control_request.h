@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * One control-socket request: a JSON line parsed and validated into a typed
+ * struct. Pure (no VM, no I/O), so every rule of the protocol is unit-tested
+ * here; what needs the machine (does cpu N exist, is addr in RAM) is checked
+ * when the request is executed (control_commands.c).
+ *
+ * The protocol is described in docs/control-protocol.md.
+ */
+#ifndef SV_VMM_CONTROL_REQUEST_H
+#define SV_VMM_CONTROL_REQUEST_H
+
+#include <jansson.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define CONTROL_LINE_MAX 65536u     /* bytes of one request line, without '\n' */
+#define CONTROL_READ_MAX 65536u     /* read-phys "len" */
+#define CONTROL_CPU_MAX 64u         /* "cpu" below this; equals VM_CPUS_MAX */
+#define CONTROL_QUIT_STATUS_MAX 119 /* 120.. are swapvisor's own exit statuses */
+#define CONTROL_ERROR_MAX 256       /* bytes of an error message, with NUL */
+
+enum control_cmd {
+	CONTROL_STATUS,
+	CONTROL_PAUSE,
+	CONTROL_RESUME,
+	CONTROL_REGS,
+	CONTROL_READ_PHYS,
+	CONTROL_TRANSLATE,
+	CONTROL_QUIT,
+	CONTROL_CMDS
+};
+
+struct control_request {
+	enum control_cmd cmd;
+	json_t *id;     /* the request's "id" (a reference we own), or NULL */
+	unsigned cpu;   /* regs, translate */
+	uint64_t addr;  /* read-phys */
+	uint64_t len;   /* read-phys */
+	uint64_t vaddr; /* translate */
+	int status;     /* quit */
+};
+
+/*
+ * Parses the request in line[0..len) (no trailing newline needed). Returns 0
+ * and fills *req, or -1 with a message naming the field at fault in
+ * err[0..CONTROL_ERROR_MAX). On failure req->id is still set when the line
+ * was an object with an "id", so the error can be matched to its request.
+ * Either way the caller releases req with control_request_release().
+ */
+int control_request_parse(const char *line, size_t len,
+			  struct control_request *req, char *err);
+void control_request_release(struct control_request *req);
+
+/* The protocol's name of a command ("read-phys"), or NULL if out of range. */
+const char *control_cmd_name(enum control_cmd cmd);
+
+#endif
