@@ -64,16 +64,6 @@ static json_t *check_cpu(struct vm *vm, const char *cmd, unsigned cpu)
 			     cmd, cpu, vm->ncpus, vm->ncpus - 1);
 }
 
-/* Whether any pause is held, as opposed to vm_is_paused(), which also waits
- * for every vCPU to have parked (and to have woken, after a resume). */
-static bool pause_held(struct vm *vm)
-{
-	pthread_mutex_lock(&vm->lock);
-	bool held = vm->pause_depth > 0;
-	pthread_mutex_unlock(&vm->lock);
-	return held;
-}
-
 static json_t *cpu_status(struct vcpu *v)
 {
 	json_t *exits = json_object();
@@ -129,7 +119,7 @@ static json_t *cmd_resume(struct vm *vm, struct control_session *s,
 		return control_error("resume: %s", err_text(err));
 	s->pauses--;
 	return json_pack("{s:b, s:I, s:b}", "ok", 1, "held", (json_int_t)s->pauses,
-			 "paused", pause_held(vm));
+			 "paused", vm_pause_held(vm));
 }
 
 /*

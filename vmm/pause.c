@@ -25,7 +25,9 @@ static uint64_t now_ns(void)
 static void complete_pending_exit(struct vcpu *v)
 {
 	v->run->immediate_exit = 1;
+	v->run->kvm_valid_regs = KVM_SYNC_X86_REGS;
 	ioctl(v->fd, KVM_RUN, 0); /* returns EINTR once the exit is completed */
+	atomic_store(&v->last_rip, v->run->s.regs.regs.rip); /* exact while parked */
 }
 
 void vcpu_park(struct vcpu *v)
@@ -67,8 +69,10 @@ int vm_pause(struct vm *vm, uint64_t *pause_ns)
 	}
 	while (vm->parked < vm->ncpus && !atomic_load(&vm->stopping))
 		pthread_cond_wait(&vm->cond, &vm->lock);
-	if (atomic_load(&vm->stopping))
+	if (atomic_load(&vm->stopping)) {
+		vm->pause_depth--; /* a failed pause leaves nothing to resume */
 		err = -ESHUTDOWN;
+	}
 	pthread_mutex_unlock(&vm->lock);
 	if (pause_ns)
 		*pause_ns = now_ns() - start;
@@ -88,6 +92,14 @@ int vm_resume(struct vm *vm)
 	}
 	pthread_mutex_unlock(&vm->lock);
 	return err;
+}
+
+bool vm_pause_held(struct vm *vm)
+{
+	pthread_mutex_lock(&vm->lock);
+	bool held = vm->pause_depth > 0;
+	pthread_mutex_unlock(&vm->lock);
+	return held;
 }
 
 bool vm_is_paused(struct vm *vm)

@@ -123,9 +123,10 @@ int vcpu_run_once(struct vcpu *v)
 		reason = EXIT_INTR;
 	} else {
 		reason = classify(v->run->exit_reason);
-		if (reason != EXIT_SHUTDOWN) /* registers are already reset */
-			atomic_store(&v->last_rip, v->run->s.regs.regs.rip);
 	}
+	/* KVM stores the synced registers on every return, kicks included. */
+	if (reason != EXIT_SHUTDOWN) /* registers are already reset */
+		atomic_store(&v->last_rip, v->run->s.regs.regs.rip);
 	atomic_fetch_add(&v->exits[reason], 1);
 	return (int)reason;
 }

@@ -59,7 +59,7 @@ struct vcpu {
 	pthread_t thread;
 	_Atomic int state;                /* enum vcpu_state */
 	_Atomic uint64_t exits[EXIT_REASONS];
-	_Atomic uint64_t last_rip;         /* rip at the latest exit */
+	_Atomic uint64_t last_rip;         /* rip when it last left the guest */
 	unsigned step_request;             /* instructions still to single-step */
 	int step_result;
 };
@@ -131,11 +131,14 @@ void *vm_phys_ptr(struct vm *vm, uint64_t gpa, uint64_t len);
 int vm_read_phys(struct vm *vm, uint64_t gpa, void *buf, uint64_t len);
 int vm_write_phys(struct vm *vm, uint64_t gpa, const void *buf, uint64_t len);
 
-/* Stop the world (pause.c). Nestable; *pause_ns (may be NULL) gets the
- * time from the request until every vCPU acknowledged. */
+/* Stop the world (pause.c), after vm_start. Nestable: each successful
+ * vm_pause needs one vm_resume; a failed one (-ESHUTDOWN: the VM is
+ * stopping) needs none. *pause_ns (may be NULL) gets the time from the
+ * request until every vCPU acknowledged. */
 int vm_pause(struct vm *vm, uint64_t *pause_ns);
 int vm_resume(struct vm *vm);
-bool vm_is_paused(struct vm *vm);
+bool vm_pause_held(struct vm *vm); /* some pause is in force */
+bool vm_is_paused(struct vm *vm);  /* ... and every vCPU has parked */
 
 /* Registers of a paused vCPU (registers.c): -EBUSY while it runs. */
 int vcpu_get_regs(struct vm *vm, unsigned cpu, struct kvm_regs *regs);

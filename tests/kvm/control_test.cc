@@ -45,8 +45,9 @@ protected:
 			request(R"({"cmd":"quit"})");
 		if (fd_ >= 0)
 			close(fd_);
-		if (pid_ > 0 && !reaped_)
+		if (pid_ > 0 && !reaped_) {
 			EXPECT_EQ(proc_wait(pid_, 30), 0) << log(); // killed if it hangs
+		}
 		unlink(log_.c_str());
 	}
 
