@@ -91,7 +91,9 @@ static int check_overlap(struct loader *l, size_t idx, const GElf_Phdr *ph)
 	GElf_Phdr other;
 
 	for (size_t j = 0; j < idx; j++) {
-		if (!gelf_getphdr(l->elf, (int)j, &other) || other.p_type != PT_LOAD)
+		/* Empty PT_LOADs are skipped when loading, so also here. */
+		if (!gelf_getphdr(l->elf, (int)j, &other) || other.p_type != PT_LOAD ||
+		    other.p_memsz == 0)
 			continue;
 		if (ph->p_paddr < other.p_paddr + other.p_memsz &&
 		    other.p_paddr < ph->p_paddr + ph->p_memsz)

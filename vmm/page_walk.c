@@ -18,7 +18,8 @@ static int read_entry(const struct page_walk_ctx *ctx, uint64_t table,
 {
 	uint64_t gpa = table + index * 8ull;
 
-	if (gpa > ctx->ram_size - 8)
+	/* ram_size < 8 first: ram_size - 8 would wrap and let any gpa by. */
+	if (ctx->ram_size < 8 || gpa > ctx->ram_size - 8)
 		return -ERANGE;
 	memcpy(entry, ctx->ram + gpa, sizeof(*entry));
 	return 0;
