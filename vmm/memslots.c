@@ -44,8 +44,10 @@ int memslots_plan(struct memslot_table *out, uint64_t ram_size,
 
 	if (nreadonly > MEMSLOTS_MAX / 2)
 		return -ENOSPC;
-	memcpy(sorted, readonly, nreadonly * sizeof(*readonly));
-	qsort(sorted, nreadonly, sizeof(*sorted), compare_ranges);
+	if (nreadonly) {
+		memcpy(sorted, readonly, nreadonly * sizeof(*readonly));
+		qsort(sorted, nreadonly, sizeof(*sorted), compare_ranges);
+	}
 
 	out->count = 0;
 	for (unsigned i = 0; i < nreadonly; i++) {
