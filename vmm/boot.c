@@ -154,6 +154,7 @@ int vm_load_kernel(struct vm *vm, const char *path, const char *cmdline)
 	if (err)
 		return err;
 	vm->entry = img.entry;
+	snprintf(vm->kernel_path, sizeof(vm->kernel_path), "%s", path);
 	vm->boot_info_gpa = BOOT_INFO_GPA;
 	memcpy(vm->ram + BOOT_GDT_GPA, boot_gdt, sizeof(boot_gdt));
 	cr3 = boot_paging_build(vm->ram, vm->ram_size, img.link_offsets, img.nlink_offsets);

@@ -10,6 +10,7 @@
 
 #include <sv/abi.h>
 
+#include "elf_symbols.h"
 #include "io.h"
 
 struct hypercall_def {
@@ -85,11 +86,43 @@ static int64_t hc_time(struct vcpu *v, void *arg)
 	return SV_OK;
 }
 
+static void print_frame(struct vm *vm, unsigned i, uint64_t addr)
+{
+	char name[256];
+	uint64_t offset;
+
+	if (elf_symbolize(vm->kernel_path, addr, name, sizeof(name), &offset) == 0)
+		fprintf(stderr, "  #%-2u %#llx %s+%#llx\n", i, (unsigned long long)addr,
+			name, (unsigned long long)offset);
+	else
+		fprintf(stderr, "  #%-2u %#llx ?\n", i, (unsigned long long)addr);
+}
+
+/* The guest's last words: its message and a backtrace the VMM names with
+ * the kernel's symbols, then the VM ends with VM_EXIT_GUEST_PANIC. */
+static int64_t hc_panic(struct vcpu *v, void *arg)
+{
+	struct sv_hc_panic *a = arg;
+	const char *msg = guest_string(v->vm, a->msg, a->msg_len);
+	const uint64_t *frames = a->nframes <= SV_PANIC_FRAMES_MAX ?
+		vm_phys_ptr(v->vm, a->frames, a->nframes * sizeof(uint64_t)) : NULL;
+
+	if (!msg || (a->nframes && !frames))
+		return a->nframes > SV_PANIC_FRAMES_MAX ? SV_EINVAL : SV_EFAULT;
+	fprintf(stderr, "swapvisor: guest panic on vCPU %u: %.*s\n", v->index,
+		(int)a->msg_len, msg);
+	for (unsigned i = 0; i < a->nframes; i++)
+		print_frame(v->vm, i, frames[i]);
+	vm_stop(v->vm, VM_EXIT_GUEST_PANIC);
+	return SV_OK;
+}
+
 static const struct hypercall_def hypercalls[SV_HC_MAX] = {
 	[SV_HC_PUTS] = { sizeof(struct sv_hc_puts), hc_puts },
 	[SV_HC_EXIT] = { sizeof(struct sv_hc_exit), hc_exit },
 	[SV_HC_TEST_REPORT] = { sizeof(struct sv_hc_test_report), hc_test_report },
 	[SV_HC_TIME] = { sizeof(struct sv_hc_time), hc_time },
+	[SV_HC_PANIC] = { sizeof(struct sv_hc_panic), hc_panic },
 };
 
 #define HC_ARG_MAX 64

@@ -32,6 +32,7 @@
 /* swapvisor's own exit statuses; a guest's status is passed through. */
 #define VM_EXIT_SETUP_ERROR 120 /* could not build or start the VM */
 #define VM_EXIT_GUEST_CRASH 121 /* triple fault, failed entry, KVM error */
+#define VM_EXIT_GUEST_PANIC 122 /* the guest reported a panic */
 
 struct vm;
 
@@ -98,6 +99,7 @@ struct vm {
 	struct protected_range protected[VM_PROTECTED_MAX];
 
 	FILE *console;
+	char kernel_path[4096]; /* for naming functions in guest backtraces */
 	struct uart_state uart;
 	uint64_t entry;
 	uint64_t boot_info_gpa;

@@ -74,6 +74,7 @@ enum sv_hypercall {
 	SV_HC_EXIT = 2,        /* struct sv_hc_exit: ends the VM */
 	SV_HC_TEST_REPORT = 3, /* struct sv_hc_test_report */
 	SV_HC_TIME = 4,        /* struct sv_hc_time */
+	SV_HC_PANIC = 5,       /* struct sv_hc_panic: ends the VM */
 	SV_HC_MAX
 };
 
@@ -113,6 +114,15 @@ struct sv_hc_test_report {
 
 struct sv_hc_time {
 	uint64_t ns; /* out: host CLOCK_MONOTONIC in nanoseconds */
+} SV_HC_ARG;
+
+#define SV_PANIC_FRAMES_MAX 32
+
+struct sv_hc_panic {
+	uint64_t msg;     /* guest-physical address of the message */
+	uint64_t msg_len; /* at most SV_PUTS_MAX */
+	uint64_t frames;  /* guest-physical address of nframes return addresses */
+	uint64_t nframes; /* at most SV_PANIC_FRAMES_MAX; frame 0 is where it died */
 } SV_HC_ARG;
 
 #define SV_STATIC_ASSERT(c) _Static_assert(c, #c)

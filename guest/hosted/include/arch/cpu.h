@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* Hosted arch layer (tests): user space has no interrupts to mask. A
+ * spinning "CPU" yields, because a host thread holding the next ticket may
+ * not be scheduled at all while we spin (2 cores, more threads). */
+#ifndef SV_ARCH_CPU_H
+#define SV_ARCH_CPU_H
+
+#include <sched.h>
+#include <stdint.h>
+
+static inline void cpu_relax(void)
+{
+	__builtin_ia32_pause();
+	sched_yield();
+}
+
+static inline uint64_t irq_save(void)
+{
+	return 0;
+}
+
+static inline void irq_restore(uint64_t flags)
+{
+	(void)flags;
+}
+
+#endif

@@ -1,0 +1,41 @@
+// SPDX-License-Identifier: GPL-2.0-only
+#include <sv/hypercall.h>
+
+#include <arch/cpu.h>
+#include <kernel/early_alloc.h>
+#include <kernel/heap.h>
+#include <kernel/kernel.h>
+#include <kernel/page_alloc.h>
+#include <kernel/panic.h>
+#include <kernel/printf.h>
+#include <kernel/test.h>
+
+static uint64_t boot_tsc_khz;
+
+uint64_t tsc_khz(void)
+{
+	return boot_tsc_khz;
+}
+
+static void __attribute__((noreturn)) idle(void)
+{
+	for (;;)
+		halt();
+}
+
+/* CPU 0 runs the self-tests the command line names and exits with their
+ * verdict; without tests the kernel says hello and idles. */
+void kernel_main(const struct sv_boot_info *bi, unsigned cpu)
+{
+	if (cpu != 0)
+		idle();
+	boot_tsc_khz = bi->tsc_khz;
+	if (page_alloc_init(bi, early_alloc_end()) || heap_init(0, bi->ram_size))
+		panic("memory: cannot manage the RAM of the boot info (%llu MiB)",
+		      (unsigned long long)(bi->ram_size >> 20));
+	if (run_tests_requested(bi->cmdline))
+		sv_exit((uint32_t)run_tests(bi->cmdline));
+	printk("swapvisor guest kernel: %u CPUs, %llu MiB RAM\n", bi->ncpus,
+	       (unsigned long long)(bi->ram_size >> 20));
+	idle();
+}
