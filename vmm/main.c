@@ -28,8 +28,9 @@ static void usage(FILE *out)
 		"Boots an x86-64 ELF guest under KVM on N vCPUs (default 1) with SIZE of\n"
 		"RAM (default 256M; suffixes K, M, G). --control opens the JSON control\n"
 		"socket (see docs/control-protocol.md). The exit status is the guest's\n"
-		"(0..119), %d when the VM could not be set up, %d when the guest crashed.\n",
-		VM_EXIT_SETUP_ERROR, VM_EXIT_GUEST_CRASH);
+		"(0..119), %d when the VM could not be set up, %d when the guest crashed,\n"
+		"%d when the guest kernel panicked.\n",
+		VM_EXIT_SETUP_ERROR, VM_EXIT_GUEST_CRASH, VM_EXIT_GUEST_PANIC);
 }
 
 static int parse_size(const char *s, uint64_t *out)
