@@ -59,7 +59,7 @@ static bool selected(const char *list, size_t len, const struct sv_test *t)
 	size_t n = strlen(name);
 
 	if (len == 3 && !strncmp(list, "all", 3))
-		return !t->explicit_only;
+		return !t->crashes;
 	for (const char *p = list; p < list + len;) {
 		const char *comma = strchr(p, ',');
 		size_t item = (comma && comma < list + len ? (size_t)(comma - p)
@@ -126,7 +126,7 @@ int run_tests(const char *cmdline)
 		return 0;
 	for (const struct sv_test *t = __sv_tests_start; t < __sv_tests_end; t++) {
 		if (len == 4 && !strncmp(list, "list", 4)) {
-			printk("sv-test: %s%s\n", t->name, t->explicit_only ? " (explicit)" : "");
+			printk("sv-test: %s%s\n", t->name, t->crashes ? " (crash)" : "");
 			continue;
 		}
 		if (!selected(list, len, t))

@@ -21,7 +21,6 @@
 #define BOOT_EXIT_TOO_MANY_CPUS 101
 
 struct percpu percpu_area[CPUS_MAX];
-uint64_t boot_tsc; /* CPU 0's TSC at its first C instruction */
 
 static const struct sv_boot_info *boot_info;
 static int tables_ready;
@@ -75,10 +74,8 @@ void arch_boot(const struct sv_boot_info *bi, unsigned cpu)
 	me->cpu = cpu;
 	wrmsr(MSR_GS_BASE, (uint64_t)(uintptr_t)me);
 
-	if (cpu == 0) {
-		boot_tsc = rdtsc();
+	if (cpu == 0)
 		boot_cpu0(bi);
-	}
 	while (!__atomic_load_n(&tables_ready, __ATOMIC_ACQUIRE))
 		cpu_relax();
 	paging_enter(cpu);

@@ -95,7 +95,7 @@ std::vector<std::string> list_guest_tests()
 	std::vector<std::string> names;
 	std::istringstream lines(b.out);
 	for (std::string line; std::getline(lines, line);)
-		if (line.rfind("sv-test: ", 0) == 0 && line.find("(explicit)") == std::string::npos)
+		if (line.rfind("sv-test: ", 0) == 0 && line.find("(crash)") == std::string::npos)
 			names.push_back(line.substr(9));
 	return names;
 }
