@@ -118,9 +118,8 @@ TEST(GuestKernel, PageFaultIsReportedWithRegistersAndBacktrace)
 	// the test function that called it is the one frame that can be absent.)
 	EXPECT_NE(b.err.find("#0  "), std::string::npos) << b.err;
 	EXPECT_NE(b.err.find("write_through_bad_pointer"), std::string::npos) << b.err;
-	// Tests run on threads: the chain goes back to the thread's entry.
-	EXPECT_NE(b.err.find("run_one+"), std::string::npos) << b.err;
-	EXPECT_NE(b.err.find("thread_entry+"), std::string::npos) << b.err;
+	EXPECT_NE(b.err.find("run_tests+"), std::string::npos) << b.err;
+	EXPECT_NE(b.err.find("kernel_main+"), std::string::npos) << b.err;
 }
 
 } // namespace
