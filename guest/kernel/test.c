@@ -4,18 +4,14 @@
 
 #include <sv/hypercall.h>
 
-#include <arch/cpu.h>
-
 #include <kernel/printf.h>
 #include <kernel/string.h>
 #include <kernel/test.h>
-#include <kernel/thread.h>
 
 extern const struct sv_test __sv_tests_start[], __sv_tests_end[];
 
 static struct {
 	int failed;
-	int finished;
 	char message[SV_PUTS_MAX / 4];
 	unsigned line;
 } current;
@@ -93,29 +89,6 @@ bool run_tests_requested(const char *cmdline)
 	return test_list(cmdline, &len) != NULL;
 }
 
-static void run_one(void *arg)
-{
-	const struct sv_test *t = arg;
-
-	t->fn();
-	__atomic_store_n(&current.finished, 1, __ATOMIC_RELEASE);
-}
-
-/* Each test runs on a thread of its own on CPU 0, so it is scheduled
- * round robin with the threads it creates there; the caller (CPU 0's idle
- * context) halts until it is done. The test thread is a daemon: it lives
- * across the generation requests it makes and waits for, so counting it
- * would make every such wait wait for itself. */
-static void run_in_thread(const struct sv_test *t)
-{
-	if (!thread_create_on(0, run_one, (void *)t, THREAD_DAEMON)) {
-		test_fail(__FILE__, __LINE__, "no memory for the test's thread");
-		return;
-	}
-	while (!__atomic_load_n(&current.finished, __ATOMIC_ACQUIRE))
-		halt();
-}
-
 int run_tests(const char *cmdline)
 {
 	size_t len = 0;
@@ -132,7 +105,7 @@ int run_tests(const char *cmdline)
 		if (!selected(list, len, t))
 			continue;
 		memset(&current, 0, sizeof(current));
-		run_in_thread(t);
+		t->fn();
 		report(t);
 		failures += current.failed;
 		ran++;

@@ -57,7 +57,6 @@ static void boot_cpu0(const struct sv_boot_info *bi)
 	idt_init();
 	irq_register(VECTOR_CALL_IPI, call_ipi);
 	irq_register(VECTOR_SPURIOUS, spurious);
-	timer_init();
 	__atomic_store_n(&tables_ready, 1, __ATOMIC_RELEASE);
 }
 

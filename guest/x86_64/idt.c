@@ -5,7 +5,6 @@
 #include <kernel/panic.h>
 #include <kernel/percpu.h>
 #include <kernel/printf.h>
-#include <kernel/thread.h>
 
 #define KERNEL_CS 0x08      /* the VMM's boot GDT (vmm/boot_layout.h) */
 #define GATE_INTERRUPT 0x8e /* present, DPL 0, 64-bit interrupt gate */
@@ -103,6 +102,4 @@ void trap_dispatch(struct trap_frame *frame)
 	this_cpu()->irq_depth++;
 	h(frame);
 	this_cpu()->irq_depth--;
-	if (frame->vector >= 32)
-		sched_preempt_point(); /* interrupts may make a thread runnable */
 }

@@ -22,6 +22,5 @@ typedef void (*irq_handler)(struct trap_frame *frame);
 void idt_init(void);  /* once, on CPU 0 */
 void idt_load(void);  /* on every CPU */
 void irq_register(unsigned vector, irq_handler handler);
-void timer_init(void); /* registers the scheduler tick (timer.c) */
 
 #endif
