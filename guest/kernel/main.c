@@ -9,6 +9,7 @@
 #include <kernel/panic.h>
 #include <kernel/printf.h>
 #include <kernel/test.h>
+#include <kernel/thread.h>
 
 static uint64_t boot_tsc_khz;
 
@@ -17,6 +18,8 @@ uint64_t tsc_khz(void)
 	return boot_tsc_khz;
 }
 
+/* The boot context becomes the idle thread: the timer tick switches to
+ * any thread that becomes runnable here. */
 static void __attribute__((noreturn)) idle(void)
 {
 	for (;;)
@@ -27,12 +30,15 @@ static void __attribute__((noreturn)) idle(void)
  * verdict; without tests the kernel says hello and idles. */
 void kernel_main(const struct sv_boot_info *bi, unsigned cpu)
 {
-	if (cpu != 0)
+	if (cpu != 0) {
+		sched_init_cpu();
 		idle();
+	}
 	boot_tsc_khz = bi->tsc_khz;
 	if (page_alloc_init(bi, early_alloc_end()) || heap_init(0, bi->ram_size))
 		panic("memory: cannot manage the RAM of the boot info (%llu MiB)",
 		      (unsigned long long)(bi->ram_size >> 20));
+	sched_init_cpu();
 	if (run_tests_requested(bi->cmdline))
 		sv_exit((uint32_t)run_tests(bi->cmdline));
 	printk("swapvisor guest kernel: %u CPUs, %llu MiB RAM\n", bi->ncpus,

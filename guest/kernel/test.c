@@ -4,14 +4,18 @@
 
 #include <sv/hypercall.h>
 
+#include <arch/cpu.h>
+
 #include <kernel/printf.h>
 #include <kernel/string.h>
 #include <kernel/test.h>
+#include <kernel/thread.h>
 
 extern const struct sv_test __sv_tests_start[], __sv_tests_end[];
 
 static struct {
 	int failed;
+	int finished;
 	char message[SV_PUTS_MAX / 4];
 	unsigned line;
 } current;
@@ -55,7 +59,7 @@ static bool selected(const char *list, size_t len, const struct sv_test *t)
 	size_t n = strlen(name);
 
 	if (len == 3 && !strncmp(list, "all", 3))
-		return !t->crashes;
+		return !t->explicit_only;
 	for (const char *p = list; p < list + len;) {
 		const char *comma = strchr(p, ',');
 		size_t item = (comma && comma < list + len ? (size_t)(comma - p)
@@ -89,6 +93,29 @@ bool run_tests_requested(const char *cmdline)
 	return test_list(cmdline, &len) != NULL;
 }
 
+static void run_one(void *arg)
+{
+	const struct sv_test *t = arg;
+
+	t->fn();
+	__atomic_store_n(&current.finished, 1, __ATOMIC_RELEASE);
+}
+
+/* Each test runs on a thread of its own on CPU 0, so it is scheduled
+ * round robin with the threads it creates there; the caller (CPU 0's idle
+ * context) halts until it is done. The test thread is a daemon: it lives
+ * across the generation requests it makes and waits for, so counting it
+ * would make every such wait wait for itself. */
+static void run_in_thread(const struct sv_test *t)
+{
+	if (!thread_create_on(0, run_one, (void *)t, THREAD_DAEMON)) {
+		test_fail(__FILE__, __LINE__, "no memory for the test's thread");
+		return;
+	}
+	while (!__atomic_load_n(&current.finished, __ATOMIC_ACQUIRE))
+		halt();
+}
+
 int run_tests(const char *cmdline)
 {
 	size_t len = 0;
@@ -99,13 +126,13 @@ int run_tests(const char *cmdline)
 		return 0;
 	for (const struct sv_test *t = __sv_tests_start; t < __sv_tests_end; t++) {
 		if (len == 4 && !strncmp(list, "list", 4)) {
-			printk("sv-test: %s%s\n", t->name, t->crashes ? " (crash)" : "");
+			printk("sv-test: %s%s\n", t->name, t->explicit_only ? " (explicit)" : "");
 			continue;
 		}
 		if (!selected(list, len, t))
 			continue;
 		memset(&current, 0, sizeof(current));
-		t->fn();
+		run_in_thread(t);
 		report(t);
 		failures += current.failed;
 		ran++;

@@ -21,6 +21,7 @@
 #define BOOT_EXIT_TOO_MANY_CPUS 101
 
 struct percpu percpu_area[CPUS_MAX];
+uint64_t boot_tsc; /* CPU 0's TSC at its first C instruction */
 
 static const struct sv_boot_info *boot_info;
 static int tables_ready;
@@ -57,6 +58,7 @@ static void boot_cpu0(const struct sv_boot_info *bi)
 	idt_init();
 	irq_register(VECTOR_CALL_IPI, call_ipi);
 	irq_register(VECTOR_SPURIOUS, spurious);
+	timer_init();
 	__atomic_store_n(&tables_ready, 1, __ATOMIC_RELEASE);
 }
 
@@ -73,11 +75,14 @@ void arch_boot(const struct sv_boot_info *bi, unsigned cpu)
 	me->cpu = cpu;
 	wrmsr(MSR_GS_BASE, (uint64_t)(uintptr_t)me);
 
-	if (cpu == 0)
+	if (cpu == 0) {
+		boot_tsc = rdtsc();
 		boot_cpu0(bi);
+	}
 	while (!__atomic_load_n(&tables_ready, __ATOMIC_ACQUIRE))
 		cpu_relax();
 	paging_enter(cpu);
+	gdt_load(cpu);
 	idt_load();
 	lapic_init();
 	me->apic_id = lapic_id();

@@ -5,6 +5,7 @@
 #include <kernel/panic.h>
 #include <kernel/percpu.h>
 #include <kernel/printf.h>
+#include <kernel/thread.h>
 
 #define KERNEL_CS 0x08      /* the VMM's boot GDT (vmm/boot_layout.h) */
 #define GATE_INTERRUPT 0x8e /* present, DPL 0, 64-bit interrupt gate */
@@ -40,6 +41,7 @@ void idt_init(void)
 		idt[v] = (struct idt_entry){
 			.offset_lo = (uint16_t)addr, .selector = KERNEL_CS,
 			.type = GATE_INTERRUPT, .offset_mid = (uint16_t)(addr >> 16),
+			.ist = v == VECTOR_DOUBLE_FAULT ? IST_DOUBLE_FAULT : 0,
 			.offset_hi = (uint32_t)(addr >> 32),
 		};
 	}
@@ -102,4 +104,6 @@ void trap_dispatch(struct trap_frame *frame)
 	this_cpu()->irq_depth++;
 	h(frame);
 	this_cpu()->irq_depth--;
+	if (frame->vector >= 32)
+		sched_preempt_point(); /* interrupts may make a thread runnable */
 }

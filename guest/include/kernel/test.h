@@ -19,7 +19,7 @@
 struct sv_test {
 	const char *name;
 	void (*fn)(void);
-	int crashes; /* ends the VM on purpose: run only when named */
+	int explicit_only; /* a crash test or a benchmark: runs only when named */
 };
 
 #define SV_TEST_DEFINE(name, crash)                                           \
@@ -34,6 +34,8 @@ struct sv_test {
 /* A test that must bring the kernel down (a fault, a panic); `test=all`
  * leaves it out and the host checks how the VM ended. */
 #define SV_CRASH_TEST(name) SV_TEST_DEFINE(name, 1)
+/* A benchmark: prints JSON through printk; also only run when named. */
+#define SV_BENCH(name) SV_TEST_DEFINE(name, 1)
 
 /* Records a failure of the running test (the first one is reported). */
 void test_fail(const char *file, unsigned line, const char *fmt, ...)

@@ -12,7 +12,9 @@ struct trap_frame {
 	uint64_t rip, cs, rflags, rsp, ss; /* pushed by the CPU */
 };
 
+#define VECTOR_DOUBLE_FAULT 8
 #define VECTOR_PAGE_FAULT 14
+#define IST_DOUBLE_FAULT 1 /* its own stack: see gdt.c */
 #define VECTOR_TIMER 0x20
 #define VECTOR_CALL_IPI 0xf0
 #define VECTOR_SPURIOUS 0xff
@@ -21,6 +23,8 @@ typedef void (*irq_handler)(struct trap_frame *frame);
 
 void idt_init(void);  /* once, on CPU 0 */
 void idt_load(void);  /* on every CPU */
+void gdt_load(unsigned cpu); /* on every CPU: GDT and TSS (gdt.c) */
 void irq_register(unsigned vector, irq_handler handler);
+void timer_init(void); /* registers the scheduler tick (timer.c) */
 
 #endif

@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * K42 thread generations (seed 001 §4.2). Each CPU has two generations and
+ * counts its live threads in each; new threads join the current one. A
+ * generation swap makes the other generation current, and may happen only
+ * when the other generation has no threads left. Two swaps on every CPU
+ * after a request prove that every thread alive at the request has ended;
+ * the request's callback then runs. Nothing busy-waits: swaps are tried
+ * when a request arrives and whenever a thread exits.
+ *
+ * Callbacks run with interrupts disabled, on whichever CPU completed the
+ * request (inside a thread's exit or the requester's call): keep them
+ * short, e.g. mark a flag or wake a thread.
+ */
+#ifndef SV_KERNEL_GENERATION_H
+#define SV_KERNEL_GENERATION_H
+
+#include <stdint.h>
+
+struct thread;
+
+/* Asks for a callback once every thread now alive has ended. Returns 0,
+ * or -1 when out of memory. */
+int generation_request(void (*callback)(void *arg), void *arg);
+
+/* Thread accounting, called by the scheduler. */
+void generation_thread_start(struct thread *t);
+void generation_thread_exit(struct thread *t);
+
+/* Swaps done so far on a CPU (for tests and benchmarks). */
+uint64_t generation_swaps(unsigned cpu);
+
+#endif

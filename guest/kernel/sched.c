@@ -1,0 +1,266 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The scheduler: one run queue per CPU, round robin, threads never migrate.
+ * A thread is switched out with its CPU's run-queue lock held and
+ * interrupts off; the thread switched in releases neither state itself but
+ * finish_switch() frees a thread that died on the way out (it could not
+ * free the stack it was running on).
+ */
+#include <stddef.h>
+
+#include <arch/cpu.h>
+#include <arch/switch.h>
+#include <kernel/generation.h>
+#include <kernel/heap.h>
+#include <kernel/kernel.h>
+#include <kernel/panic.h>
+#include <kernel/percpu.h>
+#include <kernel/spinlock.h>
+#include <kernel/thread.h>
+
+#define THREAD_STACK_SIZE 16384
+#define TICK_US 1000
+
+struct cpu_sched {
+	struct spinlock lock;
+	struct thread *head, *tail; /* runnable, not running */
+	struct thread *sleepers;    /* blocked with a wake_tsc */
+	struct thread *zombie;      /* died, to free after the switch */
+	struct thread idle;         /* the CPU's boot context */
+	int need_resched;
+	uint64_t ticks;
+};
+
+static struct cpu_sched scheds[CPUS_MAX];
+static uint64_t live_threads;
+
+static struct cpu_sched *here(void)
+{
+	return &scheds[cpu_id()];
+}
+
+struct thread *thread_current(void)
+{
+	return this_cpu()->current;
+}
+
+uint64_t threads_alive(void)
+{
+	return __atomic_load_n(&live_threads, __ATOMIC_ACQUIRE);
+}
+
+uint64_t sched_ticks(unsigned cpu)
+{
+	return __atomic_load_n(&scheds[cpu].ticks, __ATOMIC_RELAXED);
+}
+
+static void enqueue(struct cpu_sched *s, struct thread *t)
+{
+	t->next = NULL;
+	if (s->tail)
+		s->tail->next = t;
+	else
+		s->head = t;
+	s->tail = t;
+}
+
+static struct thread *dequeue(struct cpu_sched *s)
+{
+	struct thread *t = s->head;
+
+	if (t) {
+		s->head = t->next;
+		if (!s->head)
+			s->tail = NULL;
+	}
+	return t;
+}
+
+static void finish_switch(struct cpu_sched *s)
+{
+	struct thread *dead = s->zombie;
+
+	if (!dead)
+		return;
+	s->zombie = NULL;
+	kfree(dead->stack);
+	kfree(dead);
+	__atomic_sub_fetch(&live_threads, 1, __ATOMIC_ACQ_REL);
+}
+
+/* Called with s->lock held and interrupts off (saved in flags); returns
+ * with both released, once this thread runs again. */
+static void schedule_locked(struct cpu_sched *s, uint64_t flags)
+{
+	struct thread *prev = thread_current();
+	struct thread *next;
+
+	if (prev->state == THREAD_RUNNABLE && prev != &s->idle)
+		enqueue(s, prev);
+	next = dequeue(s);
+	if (!next)
+		next = &s->idle;
+	s->need_resched = 0;
+	if (next != prev) {
+		this_cpu()->current = next;
+		arch_switch(&prev->saved_rsp, next->saved_rsp);
+		s = here(); /* the same CPU: threads never migrate */
+	}
+	spin_unlock(&s->lock);
+	finish_switch(s);
+	irq_restore(flags);
+}
+
+void thread_yield(void)
+{
+	struct cpu_sched *s = here();
+
+	schedule_locked(s, spin_lock_irqsave(&s->lock));
+}
+
+static void thread_entry(void)
+{
+	struct cpu_sched *s = here();
+	struct thread *me = thread_current();
+
+	spin_unlock(&s->lock); /* taken by the schedule that switched to us */
+	finish_switch(s);
+	irq_enable();
+	me->fn(me->arg);
+	thread_exit();
+}
+
+struct thread *thread_create_on(unsigned cpu, void (*fn)(void *), void *arg,
+				unsigned flags)
+{
+	struct thread *t = kzalloc(sizeof(*t));
+	struct cpu_sched *s = &scheds[cpu];
+	uint64_t irq;
+
+	if (!t || !(t->stack = kmalloc(THREAD_STACK_SIZE))) {
+		kfree(t);
+		return NULL;
+	}
+	t->fn = fn;
+	t->arg = arg;
+	t->cpu = cpu;
+	t->flags = flags;
+	t->state = THREAD_RUNNABLE;
+	t->saved_rsp = arch_stack_init((char *)t->stack + THREAD_STACK_SIZE, thread_entry);
+	__atomic_add_fetch(&live_threads, 1, __ATOMIC_ACQ_REL);
+	if (!(flags & THREAD_DAEMON))
+		generation_thread_start(t);
+	irq = spin_lock_irqsave(&s->lock);
+	enqueue(s, t);
+	s->need_resched = 1;
+	spin_unlock_irqrestore(&s->lock, irq);
+	return t;
+}
+
+void thread_exit(void)
+{
+	struct thread *me = thread_current();
+	struct cpu_sched *s = here();
+	uint64_t flags;
+
+	BUG_ON(me == &s->idle);
+	irq_disable();
+	if (!(me->flags & THREAD_DAEMON))
+		generation_thread_exit(me);
+	flags = spin_lock_irqsave(&s->lock);
+	me->state = THREAD_DEAD;
+	s->zombie = me;
+	schedule_locked(s, flags);
+	panic("a dead thread was scheduled");
+}
+
+void thread_block(void)
+{
+	struct thread *me = thread_current();
+	struct cpu_sched *s = here();
+	uint64_t flags = spin_lock_irqsave(&s->lock);
+
+	if (me->wake_pending) { /* the wake came first */
+		me->wake_pending = 0;
+		spin_unlock_irqrestore(&s->lock, flags);
+		return;
+	}
+	me->state = THREAD_BLOCKED;
+	schedule_locked(s, flags);
+}
+
+void thread_wake(struct thread *t)
+{
+	struct cpu_sched *s = &scheds[t->cpu];
+	uint64_t flags = spin_lock_irqsave(&s->lock);
+
+	if (t->state == THREAD_BLOCKED && !t->wake_tsc) {
+		t->state = THREAD_RUNNABLE;
+		enqueue(s, t);
+		s->need_resched = 1;
+	} else if (t->state == THREAD_RUNNABLE) {
+		t->wake_pending = 1;
+	}
+	spin_unlock_irqrestore(&s->lock, flags);
+}
+
+void thread_sleep_until(uint64_t tsc)
+{
+	struct thread *me = thread_current();
+	struct cpu_sched *s = here();
+	uint64_t flags = spin_lock_irqsave(&s->lock);
+
+	BUG_ON(me == &s->idle);
+	me->wake_tsc = tsc;
+	me->state = THREAD_BLOCKED;
+	me->next = s->sleepers;
+	s->sleepers = me;
+	schedule_locked(s, flags);
+}
+
+static void wake_sleepers(struct cpu_sched *s, uint64_t now)
+{
+	for (struct thread **link = &s->sleepers; *link;) {
+		struct thread *t = *link;
+		if (t->wake_tsc > now) {
+			link = &t->next;
+			continue;
+		}
+		*link = t->next;
+		t->wake_tsc = 0;
+		t->state = THREAD_RUNNABLE;
+		enqueue(s, t);
+	}
+}
+
+void sched_tick(void)
+{
+	struct cpu_sched *s = here();
+
+	spin_lock(&s->lock); /* interrupts are off in the handler */
+	s->ticks++;
+	wake_sleepers(s, rdtsc());
+	if (s->head)
+		s->need_resched = 1;
+	spin_unlock(&s->lock);
+	arch_timer_at(rdtsc() + tsc_khz() * TICK_US / 1000);
+}
+
+void sched_preempt_point(void)
+{
+	struct cpu_sched *s = here();
+
+	if (thread_current() && __atomic_load_n(&s->need_resched, __ATOMIC_RELAXED))
+		schedule_locked(s, spin_lock_irqsave(&s->lock));
+}
+
+void sched_init_cpu(void)
+{
+	struct cpu_sched *s = here();
+
+	s->idle.cpu = cpu_id();
+	s->idle.state = THREAD_RUNNABLE;
+	s->idle.flags = THREAD_DAEMON;
+	this_cpu()->current = &s->idle;
+	arch_timer_at(rdtsc() + tsc_khz() * TICK_US / 1000);
+}
