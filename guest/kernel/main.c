@@ -11,13 +11,6 @@
 #include <kernel/test.h>
 #include <kernel/thread.h>
 
-static uint64_t boot_tsc_khz;
-
-uint64_t tsc_khz(void)
-{
-	return boot_tsc_khz;
-}
-
 /* The boot context becomes the idle thread: the timer tick switches to
  * any thread that becomes runnable here. */
 static void __attribute__((noreturn)) idle(void)
@@ -34,7 +27,6 @@ void kernel_main(const struct sv_boot_info *bi, unsigned cpu)
 		sched_init_cpu();
 		idle();
 	}
-	boot_tsc_khz = bi->tsc_khz;
 	if (page_alloc_init(bi, early_alloc_end()) || heap_init(0, bi->ram_size))
 		panic("memory: cannot manage the RAM of the boot info (%llu MiB)",
 		      (unsigned long long)(bi->ram_size >> 20));

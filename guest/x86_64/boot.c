@@ -34,6 +34,13 @@ unsigned cpus_online(void)
 	return boot_info->ncpus;
 }
 
+/* From the boot info, which CPU 0 publishes before any CPU can arm a
+ * timer: every CPU's first tick needs it. */
+uint64_t tsc_khz(void)
+{
+	return boot_info->tsc_khz;
+}
+
 static void call_ipi(struct trap_frame *frame)
 {
 	(void)frame;

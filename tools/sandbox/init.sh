@@ -47,9 +47,22 @@ mount_kernel_filesystems() {
 	mount -t devtmpfs devtmpfs /dev
 }
 
+# The "MOD.PARAM=VALUE" words of the kernel command line for module MOD, as
+# modprobe would pass them (busybox insmod does not look).
+module_params() {
+	local cmdline word params=
+	read -r cmdline </proc/cmdline
+	for word in $cmdline; do
+		case $word in "$1".*=*) params="$params ${word#"$1".}" ;; esac
+	done
+	echo "$params"
+}
+
 load_modules() {
 	while read -r mod; do
-		insmod "/lib/modules/$mod.ko" || die "failed to load module $mod"
+		# shellcheck disable=SC2046 # one word per parameter
+		insmod "/lib/modules/$mod.ko" $(module_params "$mod") ||
+			die "failed to load module $mod"
 	done </lib/modules/load-order
 }
 
