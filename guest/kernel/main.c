@@ -2,6 +2,7 @@
 #include <sv/hypercall.h>
 
 #include <arch/cpu.h>
+#include <kernel/cobj.h>
 #include <kernel/early_alloc.h>
 #include <kernel/heap.h>
 #include <kernel/kernel.h>
@@ -30,6 +31,7 @@ void kernel_main(const struct sv_boot_info *bi, unsigned cpu)
 	if (page_alloc_init(bi, early_alloc_end()) || heap_init(0, bi->ram_size))
 		panic("memory: cannot manage the RAM of the boot info (%llu MiB)",
 		      (unsigned long long)(bi->ram_size >> 20));
+	co_init();
 	sched_init_cpu();
 	if (run_tests_requested(bi->cmdline))
 		sv_exit((uint32_t)run_tests(bi->cmdline));

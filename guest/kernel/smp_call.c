@@ -18,14 +18,19 @@ static struct mailbox mailboxes[CPUS_MAX];
 
 void smp_call(unsigned cpu, void (*fn)(void *arg), void *arg)
 {
-	struct mailbox *m = &mailboxes[cpu];
-
 	if (cpu == cpu_id()) {
 		uint64_t flags = irq_save();
 		fn(arg);
 		irq_restore(flags);
 		return;
 	}
+	smp_call_by_ipi(cpu, fn, arg);
+}
+
+void smp_call_by_ipi(unsigned cpu, void (*fn)(void *arg), void *arg)
+{
+	struct mailbox *m = &mailboxes[cpu];
+
 	spin_lock(&m->lock);
 	m->fn = fn;
 	m->arg = arg;

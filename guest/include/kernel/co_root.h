@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Roots: the one part of a clustered object every CPU shares, found in the
+ * GTT. A root answers misses (which rep this CPU should call) and frees
+ * the object once it is out of service and quiescent.
+ *
+ * co_multi_root covers the three distributions of seed 000 by one number,
+ * the CPUs per rep: 1 is replicated (a rep per CPU, created on the CPU's
+ * first call), CO_SHARED is one rep for all, anything between is
+ * clustered (CPUs cpu / n share a rep).
+ */
+#ifndef SV_KERNEL_CO_ROOT_H
+#define SV_KERNEL_CO_ROOT_H
+
+#include <kernel/cobj.h>
+#include <kernel/percpu.h>
+#include <kernel/spinlock.h>
+
+struct co_root_ops {
+	/* Returns the rep `cpu` (the caller's CPU) is to call, having made
+	 * it the CPU's rep with co_install; NULL when it cannot (no memory). */
+	struct co_rep *(*handle_miss)(struct co_root *root, coid_t id, unsigned cpu);
+	/* Frees the reps and the root (after quiescence). */
+	void (*destroy)(struct co_root *root);
+};
+
+struct co_root {
+	const struct co_root_ops *ops;
+	uint64_t cpus_missed; /* bit per CPU whose miss installed a rep (atomic) */
+};
+
+#define CO_SHARED CPUS_MAX
+
+struct co_multi_root;
+
+/* What a multi-rep object type supplies. */
+struct co_rep_type {
+	/* A new rep for cluster `index` (the CPUs index*n .. index*n+n-1). */
+	struct co_rep *(*create)(struct co_multi_root *root, unsigned index);
+	void (*destroy)(struct co_rep *rep);
+};
+
+struct co_multi_root {
+	struct co_root base;
+	const struct co_rep_type *type;
+	unsigned cpus_per_rep;
+	struct spinlock lock;          /* creating reps */
+	struct co_rep *reps[CPUS_MAX]; /* by cluster index, created on demand */
+};
+
+/* A root for reps of `type`, `cpus_per_rep` CPUs to a rep (1 ..
+ * CO_SHARED); its destroy frees every rep and itself. NULL when out of
+ * memory. */
+struct co_multi_root *co_multi_root_create(const struct co_rep_type *type,
+					   unsigned cpus_per_rep);
+
+/* Calls fn on every rep created so far (e.g. to sum a distributed
+ * counter); reps are never removed while the object is in service. */
+void co_multi_root_for_each(struct co_multi_root *root,
+			    void (*fn)(struct co_rep *rep, void *arg), void *arg);
+
+#endif
