@@ -46,10 +46,15 @@ struct gtt_entry *gtt_entry_of(coid_t id)
 	return &gtt[index_of(id)];
 }
 
-static void default_entry(struct co_ltt_entry *e)
+/* Points `cpu`'s entry i at its own second word, at the address that CPU
+ * sees it by (the trampoline works the COID out from that address). */
+static void default_entry(unsigned cpu, uint64_t i)
 {
+	struct co_ltt_entry *e = &arch_ltt_of(cpu)[i];
+
 	e->default_ops = co_default_ops;
-	__atomic_store_n(&e->rep, (struct co_rep *)&e->default_ops, __ATOMIC_RELEASE);
+	__atomic_store_n(&e->rep, (struct co_rep *)&arch_ltt_view(cpu)[i].default_ops,
+			 __ATOMIC_RELEASE);
 }
 
 void co_init(void)
@@ -58,9 +63,8 @@ void co_init(void)
 	uint32_t per_cpu = (ARCH_LTT_ENTRIES - 1) / cpus;
 
 	for (unsigned cpu = 0; cpu < cpus; cpu++) {
-		struct co_ltt_entry *ltt = arch_ltt_of(cpu);
 		for (uint64_t i = 0; i < ARCH_LTT_ENTRIES; i++)
-			default_entry(&ltt[i]);
+			default_entry(cpu, i);
 		ranges[cpu].first = ranges[cpu].next_unused = 1 + cpu * per_cpu;
 		ranges[cpu].end = 1 + (cpu + 1) * per_cpu;
 	}
@@ -132,7 +136,7 @@ void co_install(coid_t id, struct co_rep *rep)
 
 void co_reset_entry(unsigned cpu, coid_t id)
 {
-	default_entry(&arch_ltt_of(cpu)[index_of(id)]);
+	default_entry(cpu, index_of(id));
 }
 
 struct co_root *co_root_of(coid_t id)
@@ -149,8 +153,8 @@ static void destroy_when_quiescent(void *arg)
 {
 	struct retired *r = arg;
 
+	coid_free(r->index); /* a new object may have it: its root is r's no more */
 	r->root->ops->destroy(r->root);
-	coid_free(r->index);
 	kfree(r);
 }
 

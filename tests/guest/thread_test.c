@@ -10,19 +10,7 @@
 #include <kernel/test.h>
 #include <kernel/thread.h>
 
-/* Waits (halting, so timer ticks run other threads) until *flag reaches
- * want or `ms` pass; returns whether it did. */
-static bool wait_for(volatile uint64_t *flag, uint64_t want, uint64_t ms)
-{
-	uint64_t start = rdtsc();
-
-	while (__atomic_load_n(flag, __ATOMIC_ACQUIRE) < want)
-		if (rdtsc() - start > ms * tsc_khz())
-			return false;
-		else
-			halt();
-	return true;
-}
+#include "wait.h"
 
 static volatile uint64_t runs;
 

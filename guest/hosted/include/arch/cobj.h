@@ -16,6 +16,13 @@ static inline struct co_ltt_entry *arch_ltt_local(void)
 	return hosted_ltt;
 }
 
+/* `cpu`'s LTT array (the tests define it). */
 struct co_ltt_entry *arch_ltt_of(unsigned cpu);
+
+/* Where `cpu` itself sees its LTT: its own array. */
+static inline struct co_ltt_entry *arch_ltt_view(unsigned cpu)
+{
+	return arch_ltt_of(cpu);
+}
 
 #endif

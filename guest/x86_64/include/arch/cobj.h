@@ -14,6 +14,13 @@ static inline struct co_ltt_entry *arch_ltt_local(void)
 	return ARCH_LTT_BASE;
 }
 
+/* Where `cpu` itself sees its LTT: the region, as every CPU does. */
+static inline struct co_ltt_entry *arch_ltt_view(unsigned cpu)
+{
+	(void)cpu;
+	return ARCH_LTT_BASE;
+}
+
 /* `cpu`'s LTT through the identity map of its frames (which paging_init
  * allocates contiguously), writable from any CPU. */
 static inline struct co_ltt_entry *arch_ltt_of(unsigned cpu)
