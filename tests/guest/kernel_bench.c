@@ -16,6 +16,8 @@
 #include <kernel/test.h>
 #include <kernel/thread.h>
 
+#include "bench.h"
+
 #define IPI_ROUNDS 1000
 #define SWITCH_ROUNDS 10000
 #define QUIESCE_ROUNDS 100
@@ -89,12 +91,6 @@ static uint64_t quiescence_round(void)
 	return (rdtsc() - start) / QUIESCE_ROUNDS;
 }
 
-static void ratio(char *buf, size_t size, uint64_t x, uint64_t unit)
-{
-	snprintf(buf, size, "%llu.%04llu", (unsigned long long)(x / unit),
-		 (unsigned long long)(x % unit * 10000 / unit));
-}
-
 SV_BENCH(kernel_bench)
 {
 	uint64_t boot = rdtsc() - boot_tsc;
@@ -102,9 +98,9 @@ SV_BENCH(kernel_bench)
 
 	uint64_t ipi = ipi_round_trip(), sw = context_switch(), q = quiescence_round();
 	SV_ASSERT(ipi && sw && q);
-	ratio(r_boot, sizeof(r_boot), boot, ipi);
-	ratio(r_switch, sizeof(r_switch), sw, ipi);
-	ratio(r_quiesce, sizeof(r_quiesce), q, ipi);
+	bench_ratio(r_boot, sizeof(r_boot), boot, ipi);
+	bench_ratio(r_switch, sizeof(r_switch), sw, ipi);
+	bench_ratio(r_quiesce, sizeof(r_quiesce), q, ipi);
 	printk("{\"cpus\":%u,\"ipi_to\":\"%s\",\"tsc_khz\":%llu,\"ipi_round_trip_cycles\":%llu,"
 	       "\"boot_to_first_test_cycles\":%llu,\"boot_ratio_to_ipi\":%s,"
 	       "\"context_switch_cycles\":%llu,\"context_switch_ratio_to_ipi\":%s,"
