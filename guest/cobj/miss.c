@@ -21,7 +21,9 @@ struct co_rep *co_handle_miss(struct co_rep *default_self, unsigned method)
 	struct co_root *root;
 
 	gtt_read_lock(g);
-	root = g->root;
+	/* Atomic: co_destroy puts a root back without the lock (when out of
+	 * memory), and co_create publishes one without it. */
+	root = __atomic_load_n(&g->root, __ATOMIC_ACQUIRE);
 	if (root)
 		rep = root->ops->handle_miss(root, id, cpu_id());
 	if (rep) /* which LTTs to reset when the object leaves service */

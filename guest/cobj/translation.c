@@ -169,7 +169,8 @@ int co_destroy(coid_t id)
 	gtt_write_lock(g); /* no miss is installing a rep while we retire it */
 	r->root = g->root;
 	r->index = index_of(id);
-	g->root = NULL;
+	/* Atomic: co_root_of reads it without the lock. */
+	__atomic_store_n(&g->root, NULL, __ATOMIC_RELAXED);
 	gtt_write_unlock(g);
 	if (!r->root)
 		panic("cobj: destroying %p, which is not in service", (void *)id);
