@@ -58,7 +58,9 @@ static inline struct co_rep *co_dref(coid_t id)
 #define DREF(type, id) ((type *)co_dref(id))
 
 /* Calls `method` of the object: the rep is loaded once, so ops and self
- * always come from the same rep. */
+ * always come from the same rep. Methods return at most 16 bytes: a larger
+ * struct comes back through a hidden pointer in rdi, which would push self
+ * out of the register the default object's trampoline reads it from. */
 #define CO_CALL(type, id, method, ...)                                   \
 	({                                                               \
 		type *co_self_ = DREF(type, id);                         \
