@@ -2,7 +2,6 @@
 /* The hosted side of guest/cobj/ for cobj_test.cc: see cobj_shim.h. */
 #include "cobj_shim.h"
 
-#include <setjmp.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +17,7 @@
 #include <kernel/thread.h>
 
 #include "guest_mm_shim.h"
+#include "hosted_panic.h"
 
 /* ---- the hosted arch layer ------------------------------------------ */
 
@@ -93,38 +93,6 @@ int cos_init(void)
 		done = 1;
 	}
 	return result;
-}
-
-/* ---- panic() ----------------------------------------------------------- */
-
-/* guest_mm_shim.c owns panic() and catches it only inside its own gmm_*
- * calls. The test links with -Wl,--wrap=panic so every guest call lands
- * here first: inside a cos_*_panics() call we catch it, elsewhere we hand
- * it on unchanged. */
-void __real_panic(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
-void __wrap_panic(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
-
-static _Thread_local jmp_buf *panic_catch;
-static _Thread_local char panic_msg[256];
-
-void __wrap_panic(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(panic_msg, sizeof(panic_msg), fmt, ap);
-	va_end(ap);
-	if (panic_catch)
-		longjmp(*panic_catch, 1);
-	__real_panic("%s", panic_msg);
-}
-
-static int report(int panicked, char *msg, size_t len)
-{
-	panic_catch = NULL;
-	if (len)
-		snprintf(msg, len, "%s", panicked ? panic_msg : "");
-	return panicked;
 }
 
 /* ---- guest threads ----------------------------------------------------- */
@@ -571,15 +539,14 @@ uint64_t cos_flagged_destroys(void)
 	return __atomic_load_n(&flagged_destroys, __ATOMIC_ACQUIRE);
 }
 
+static void flagged_call_discarding(void *id)
+{
+	(void)cos_flagged_call(id);
+}
+
 int cos_flagged_call_panics(void *id, char *msg, size_t len)
 {
-	jmp_buf jb;
-
-	if (setjmp(jb))
-		return report(1, msg, len);
-	panic_catch = &jb;
-	cos_flagged_call(id);
-	return report(0, msg, len);
+	return hosted_call_panics(flagged_call_discarding, id, msg, len);
 }
 
 /* ---- bare object ------------------------------------------------------- */

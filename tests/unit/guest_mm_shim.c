@@ -1,9 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* The hosted side of guest/mm/ for guest_mm_test.cc: see guest_mm_shim.h. */
 #include "guest_mm_shim.h"
+#include "hosted_panic.h"
 
-#include <setjmp.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,7 +10,6 @@
 
 #include <kernel/heap.h>
 #include <kernel/page_alloc.h>
-#include <kernel/panic.h>
 #include <kernel/percpu.h>
 
 /* ---- the hosted arch layer's per-CPU pointer ------------------------ */
@@ -28,54 +26,28 @@ void gmm_set_cpu(unsigned cpu)
 	hosted_this_cpu = &cpus[cpu];
 }
 
-/* ---- panic() ------------------------------------------------------- */
+struct pages_free_args {
+	void *p;
+	unsigned order;
+};
 
-/* Set while a gmm_*_panics() call runs on this thread. A panic anywhere
- * else is a failure the test did not expect: print it and abort. */
-static _Thread_local jmp_buf *panic_catch;
-static _Thread_local char panic_msg[256];
-
-void panic(const char *fmt, ...)
+static void call_pages_free(void *arg)
 {
-	va_list ap;
+	struct pages_free_args *a = arg;
 
-	va_start(ap, fmt);
-	vsnprintf(panic_msg, sizeof(panic_msg), fmt, ap);
-	va_end(ap);
-	if (panic_catch)
-		longjmp(*panic_catch, 1);
-	fprintf(stderr, "unexpected guest panic: %s\n", panic_msg);
-	abort();
-}
-
-static int report(int panicked, char *msg, size_t len)
-{
-	panic_catch = NULL;
-	if (len)
-		snprintf(msg, len, "%s", panicked ? panic_msg : "");
-	return panicked;
+	pages_free(a->p, a->order);
 }
 
 int gmm_pages_free_panics(void *p, unsigned order, char *msg, size_t len)
 {
-	jmp_buf jb;
+	struct pages_free_args a = { p, order };
 
-	if (setjmp(jb))
-		return report(1, msg, len);
-	panic_catch = &jb;
-	pages_free(p, order);
-	return report(0, msg, len);
+	return hosted_call_panics(call_pages_free, &a, msg, len);
 }
 
 int gmm_kfree_panics(void *p, char *msg, size_t len)
 {
-	jmp_buf jb;
-
-	if (setjmp(jb))
-		return report(1, msg, len);
-	panic_catch = &jb;
-	kfree(p);
-	return report(0, msg, len);
+	return hosted_call_panics(kfree, p, msg, len);
 }
 
 /* ---- guest RAM --------------------------------------------------------- */
