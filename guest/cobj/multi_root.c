@@ -67,6 +67,30 @@ struct co_multi_root *co_multi_root_create(const struct co_rep_type *type,
 	return root;
 }
 
+coid_t co_multi_create(const struct co_rep_type *type, unsigned cpus_per_rep)
+{
+	struct co_multi_root *root = co_multi_root_create(type, cpus_per_rep);
+	coid_t id = root ? co_create(&root->base) : NULL;
+
+	if (root && !id)
+		kfree(root);
+	return id;
+}
+
+struct co_rep *co_rep_alloc(size_t size, const void *ops)
+{
+	struct co_rep *rep = kzalloc(size);
+
+	if (rep)
+		rep->ops = ops;
+	return rep;
+}
+
+void co_rep_free(struct co_rep *rep)
+{
+	kfree(rep);
+}
+
 void co_multi_root_for_each(struct co_multi_root *root,
 			    void (*fn)(struct co_rep *rep, void *arg), void *arg)
 {

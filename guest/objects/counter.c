@@ -37,12 +37,10 @@ static const struct counter_ops distributed_ops = { .add = rep_add, .value = dis
 
 static struct co_rep *create_rep(struct co_multi_root *root, const struct counter_ops *ops)
 {
-	struct counter_rep *rep = kzalloc(sizeof(*rep));
+	struct counter_rep *rep = (struct counter_rep *)co_rep_alloc(sizeof(*rep), ops);
 
-	if (rep) {
-		rep->base.ops = ops;
+	if (rep)
 		rep->root = root;
-	}
 	return (struct co_rep *)rep;
 }
 
@@ -58,30 +56,15 @@ static struct co_rep *create_distributed_rep(struct co_multi_root *root, unsigne
 	return create_rep(root, &distributed_ops);
 }
 
-static void destroy_rep(struct co_rep *rep)
-{
-	kfree(rep);
-}
-
-static const struct co_rep_type shared_type = { create_shared_rep, destroy_rep };
-static const struct co_rep_type distributed_type = { create_distributed_rep, destroy_rep };
-
-static coid_t create(const struct co_rep_type *type, unsigned cpus_per_rep)
-{
-	struct co_multi_root *root = co_multi_root_create(type, cpus_per_rep);
-	coid_t id = root ? co_create(&root->base) : NULL;
-
-	if (root && !id)
-		kfree(root);
-	return id;
-}
+static const struct co_rep_type shared_type = { create_shared_rep, co_rep_free };
+static const struct co_rep_type distributed_type = { create_distributed_rep, co_rep_free };
 
 coid_t counter_create_shared(void)
 {
-	return create(&shared_type, CO_SHARED);
+	return co_multi_create(&shared_type, CO_SHARED);
 }
 
 coid_t counter_create_distributed(void)
 {
-	return create(&distributed_type, 1);
+	return co_multi_create(&distributed_type, 1);
 }

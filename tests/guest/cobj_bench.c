@@ -7,7 +7,6 @@
  * ratio to the plain vtable call of the same run.
  */
 #include <kernel/co_root.h>
-#include <kernel/heap.h>
 #include <kernel/percpu.h>
 #include <kernel/printf.h>
 #include <kernel/test.h>
@@ -38,21 +37,12 @@ static const struct tick_ops tick_ops = { tick_direct };
 
 static struct co_rep *tick_create(struct co_multi_root *root, unsigned index)
 {
-	struct tick *rep = kzalloc(sizeof(*rep));
-
 	(void)root;
 	(void)index;
-	if (rep)
-		rep->ops = &tick_ops;
-	return (struct co_rep *)rep;
+	return co_rep_alloc(sizeof(struct tick), &tick_ops);
 }
 
-static void tick_destroy(struct co_rep *rep)
-{
-	kfree(rep);
-}
-
-static const struct co_rep_type tick_type = { tick_create, tick_destroy };
+static const struct co_rep_type tick_type = { tick_create, co_rep_free };
 
 /* Where a caller keeps its object pointer: loaded again for every call,
  * as a call site that is handed the object would. */
@@ -91,9 +81,7 @@ static uint64_t translated_calls(void)
 
 static coid_t new_tick(void)
 {
-	struct co_multi_root *root = co_multi_root_create(&tick_type, 1);
-
-	return root ? co_create(&root->base) : NULL;
+	return co_multi_create(&tick_type, 1);
 }
 
 /* First calls on fresh objects: each goes through the default object. */

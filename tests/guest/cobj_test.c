@@ -5,7 +5,6 @@
 
 #include <kernel/co_root.h>
 #include <kernel/counter.h>
-#include <kernel/heap.h>
 #include <kernel/kernel.h>
 #include <kernel/percpu.h>
 #include <kernel/test.h>
@@ -19,6 +18,7 @@ struct job {
 	struct co_rep *rep_seen[CPUS_MAX];  /* each CPU's rep after its call */
 	uint64_t answer[CPUS_MAX];          /* what the call returned there */
 	uint64_t was_default[CPUS_MAX];     /* the entry missed before it */
+	struct thread *thread;              /* block_until_woken's own */
 };
 
 /* Runs fn(job) on `per_cpu` threads on every CPU and waits for them. */
@@ -119,22 +119,15 @@ static const struct whoami_ops whoami_ops = { whoami_cluster, whoami_mix };
 
 static struct co_rep *whoami_create(struct co_multi_root *root, unsigned index)
 {
-	struct whoami *rep = kzalloc(sizeof(*rep));
+	struct whoami *rep = (struct whoami *)co_rep_alloc(sizeof(*rep), &whoami_ops);
 
 	(void)root;
-	if (rep) {
-		rep->ops = &whoami_ops;
+	if (rep)
 		rep->cluster = index;
-	}
 	return (struct co_rep *)rep;
 }
 
-static void whoami_destroy(struct co_rep *rep)
-{
-	kfree(rep);
-}
-
-static const struct co_rep_type whoami_type = { whoami_create, whoami_destroy };
+static const struct co_rep_type whoami_type = { whoami_create, co_rep_free };
 
 static void ask_cluster(void *arg)
 {
@@ -150,10 +143,8 @@ static void ask_cluster(void *arg)
 static void check_distribution(unsigned cpus_per_rep)
 {
 	static struct job job;
-	struct co_multi_root *root = co_multi_root_create(&whoami_type, cpus_per_rep);
 
-	SV_ASSERT(root != NULL);
-	job = (struct job){ .id = co_create(&root->base) };
+	job = (struct job){ .id = co_multi_create(&whoami_type, cpus_per_rep) };
 	SV_ASSERT(job.id != NULL);
 	SV_ASSERT(run_on_every_cpu(ask_cluster, &job, 1));
 	for (unsigned cpu = 0; cpu < cpus_online(); cpu++) {
@@ -199,10 +190,8 @@ static void mix_twice(void *arg)
 SV_TEST(miss_restarts_the_call_with_every_argument_intact)
 {
 	static struct job job;
-	struct co_multi_root *root = co_multi_root_create(&whoami_type, 1);
 
-	SV_ASSERT(root != NULL);
-	job = (struct job){ .id = co_create(&root->base) };
+	job = (struct job){ .id = co_multi_create(&whoami_type, 1) };
 	SV_ASSERT(job.id != NULL);
 	SV_ASSERT(run_on_every_cpu(mix_twice, &job, 1));
 	for (unsigned cpu = 0; cpu < cpus_online(); cpu++)
@@ -216,7 +205,7 @@ static volatile uint64_t reps_destroyed;
 
 static void counted_destroy(struct co_rep *rep)
 {
-	kfree(rep);
+	co_rep_free(rep);
 	__atomic_add_fetch(&reps_destroyed, 1, __ATOMIC_ACQ_REL);
 }
 
@@ -226,7 +215,7 @@ static void block_until_woken(void *arg)
 {
 	struct job *job = arg;
 
-	job->rep_seen[0] = (struct co_rep *)thread_current();
+	job->thread = thread_current();
 	finish(job);
 	thread_block();
 	finish(job);
@@ -236,11 +225,9 @@ SV_TEST(destroyed_object_is_freed_only_after_quiescence)
 {
 	static struct job job, blocker;
 	uint64_t alive = co_objects_alive();
-	struct co_multi_root *root = co_multi_root_create(&counted_type, 1);
 
-	SV_ASSERT(root != NULL);
 	reps_destroyed = 0;
-	job = (struct job){ .id = co_create(&root->base) };
+	job = (struct job){ .id = co_multi_create(&counted_type, 1) };
 	SV_ASSERT(job.id != NULL);
 	SV_ASSERT(run_on_every_cpu(ask_cluster, &job, 1)); /* a rep per CPU */
 	SV_ASSERT_EQ(co_objects_alive(), alive + 1);
@@ -252,7 +239,7 @@ SV_TEST(destroyed_object_is_freed_only_after_quiescence)
 	SV_ASSERT(co_root_of(job.id) == NULL);
 	SV_ASSERT(!wait_for(&reps_destroyed, 1, 20)); /* the blocker is alive */
 
-	thread_wake((struct thread *)blocker.rep_seen[0]);
+	thread_wake(blocker.thread);
 	SV_ASSERT(wait_for(&reps_destroyed, cpus_online(), 5000));
 	SV_ASSERT(wait_for(&blocker.finished, 2, 5000));
 	SV_ASSERT_EQ(co_objects_alive(), alive);

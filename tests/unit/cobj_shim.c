@@ -234,40 +234,23 @@ static int partner_in_flight(void)
 
 static struct co_rep *cluster_create(struct co_multi_root *root, unsigned index)
 {
-	struct cluster_probe *rep = kzalloc(sizeof(*rep));
+	struct cluster_probe *rep =
+		(struct cluster_probe *)co_rep_alloc(sizeof(*rep), &cluster_probe_ops);
 
 	(void)root;
 	__atomic_add_fetch(&cluster_creates[index], 1, __ATOMIC_RELAXED);
 	if (partner_in_flight())
 		__atomic_add_fetch(&cluster_overlaps, 1, __ATOMIC_RELAXED);
-	if (rep) {
-		rep->ops = &cluster_probe_ops;
+	if (rep)
 		rep->cluster = index;
-	}
 	return (struct co_rep *)rep;
 }
 
-static void kfree_rep(struct co_rep *rep)
-{
-	kfree(rep);
-}
-
-static const struct co_rep_type cluster_type = { cluster_create, kfree_rep };
-
-/* A multi-root object of `type`, or NULL (nothing leaked). */
-static void *multi_create(const struct co_rep_type *type, unsigned cpus_per_rep)
-{
-	struct co_multi_root *root = co_multi_root_create(type, cpus_per_rep);
-	coid_t id = root ? co_create(&root->base) : NULL;
-
-	if (root && !id)
-		kfree(root);
-	return id;
-}
+static const struct co_rep_type cluster_type = { cluster_create, co_rep_free };
 
 void *cos_cluster_create(unsigned cpus_per_rep)
 {
-	return multi_create(&cluster_type, cpus_per_rep);
+	return co_multi_create(&cluster_type, cpus_per_rep);
 }
 
 uint64_t cos_cluster_call(void *id)
@@ -367,20 +350,16 @@ static const struct args_probe_ops args_probe_ops = { args_take, args_vsum, args
 
 static struct co_rep *args_create(struct co_multi_root *root, unsigned index)
 {
-	struct args_probe *rep = kzalloc(sizeof(*rep));
-
 	(void)root;
 	(void)index;
-	if (rep)
-		rep->ops = &args_probe_ops;
-	return (struct co_rep *)rep;
+	return co_rep_alloc(sizeof(struct args_probe), &args_probe_ops);
 }
 
-static const struct co_rep_type args_type = { args_create, kfree_rep };
+static const struct co_rep_type args_type = { args_create, co_rep_free };
 
 void *cos_args_create(void)
 {
-	return multi_create(&args_type, 1);
+	return co_multi_create(&args_type, 1);
 }
 
 uint64_t cos_args_take(void *id, const struct cos_args *in, struct cos_args *seen)
@@ -453,20 +432,16 @@ _Static_assert(COS_WIDE_SLOTS <= CO_METHODS_MAX, "the default object covers ever
 
 static struct co_rep *wide_create(struct co_multi_root *root, unsigned index)
 {
-	struct wide *rep = kzalloc(sizeof(*rep));
-
 	(void)root;
 	(void)index;
-	if (rep)
-		rep->ops = &wide_ops;
-	return (struct co_rep *)rep;
+	return co_rep_alloc(sizeof(struct wide), &wide_ops);
 }
 
-static const struct co_rep_type wide_type = { wide_create, kfree_rep };
+static const struct co_rep_type wide_type = { wide_create, co_rep_free };
 
 void *cos_wide_create(void)
 {
-	return multi_create(&wide_type, CO_SHARED);
+	return co_multi_create(&wide_type, CO_SHARED);
 }
 
 uint64_t cos_wide_call(void *id, unsigned slot, uint32_t x)
@@ -507,18 +482,14 @@ static const struct flagged_ops flagged_ops = { flagged_get };
 
 static struct co_rep *flagged_create(struct co_multi_root *root, unsigned index)
 {
-	struct flagged *rep = kzalloc(sizeof(*rep));
-
 	(void)root;
 	(void)index;
-	if (rep)
-		rep->ops = &flagged_ops;
-	return (struct co_rep *)rep;
+	return co_rep_alloc(sizeof(struct flagged), &flagged_ops);
 }
 
 static void flagged_destroy(struct co_rep *rep)
 {
-	kfree(rep);
+	co_rep_free(rep);
 	__atomic_add_fetch(&flagged_destroys, 1, __ATOMIC_RELEASE);
 }
 
@@ -526,7 +497,7 @@ static const struct co_rep_type flagged_type = { flagged_create, flagged_destroy
 
 void *cos_flagged_create(void)
 {
-	return multi_create(&flagged_type, CO_SHARED);
+	return co_multi_create(&flagged_type, CO_SHARED);
 }
 
 uint64_t cos_flagged_call(void *id)

@@ -54,6 +54,15 @@ struct co_multi_root {
 struct co_multi_root *co_multi_root_create(const struct co_rep_type *type,
 					   unsigned cpus_per_rep);
 
+/* A new object whose root is a co_multi_root of `type`: its COID, or NULL
+ * when out of memory or COIDs (nothing is left behind). */
+coid_t co_multi_create(const struct co_rep_type *type, unsigned cpus_per_rep);
+
+/* For rep types: a zeroed rep of `size` bytes whose first word is `ops`
+ * (NULL when out of memory), and the destroy that frees it. */
+struct co_rep *co_rep_alloc(size_t size, const void *ops);
+void co_rep_free(struct co_rep *rep);
+
 /* Calls fn on every rep created so far (e.g. to sum a distributed
  * counter); reps are never removed while the object is in service. */
 void co_multi_root_for_each(struct co_multi_root *root,
