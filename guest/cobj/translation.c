@@ -22,7 +22,7 @@
 struct gtt_entry gtt[ARCH_LTT_ENTRIES];
 
 struct coid_range {
-	uint32_t first, end;   /* [first, end) of the GTT */
+	uint32_t end;          /* the range is [1 + cpu * range_size, end) */
 	uint32_t next_unused;  /* never handed out from here on */
 	uint32_t free;         /* owner's free list (GTT indices) */
 	uint32_t returned;     /* freed by other CPUs (atomic push) */
@@ -30,6 +30,7 @@ struct coid_range {
 };
 
 static struct coid_range ranges[CPUS_MAX];
+static uint32_t range_size;
 
 static uint32_t index_of(coid_t id)
 {
@@ -60,13 +61,13 @@ static void default_entry(unsigned cpu, uint64_t i)
 void co_init(void)
 {
 	unsigned cpus = cpus_online();
-	uint32_t per_cpu = (ARCH_LTT_ENTRIES - 1) / cpus;
 
+	range_size = (ARCH_LTT_ENTRIES - 1) / cpus;
 	for (unsigned cpu = 0; cpu < cpus; cpu++) {
 		for (uint64_t i = 0; i < ARCH_LTT_ENTRIES; i++)
 			default_entry(cpu, i);
-		ranges[cpu].first = ranges[cpu].next_unused = 1 + cpu * per_cpu;
-		ranges[cpu].end = 1 + (cpu + 1) * per_cpu;
+		ranges[cpu].next_unused = 1 + cpu * range_size;
+		ranges[cpu].end = 1 + (cpu + 1) * range_size;
 	}
 }
 
@@ -102,10 +103,11 @@ coid_t co_create(struct co_root *root)
 
 static struct coid_range *owner_of(uint32_t i)
 {
-	for (unsigned cpu = 0; cpu < cpus_online(); cpu++)
-		if (i >= ranges[cpu].first && i < ranges[cpu].end)
-			return &ranges[cpu];
-	panic("cobj: GTT index %u belongs to no CPU's range", i);
+	unsigned cpu = (i - 1) / range_size;
+
+	if (i == NO_ENTRY || cpu >= cpus_online())
+		panic("cobj: GTT index %u belongs to no CPU's range", i);
+	return &ranges[cpu];
 }
 
 static void coid_free(uint32_t i)

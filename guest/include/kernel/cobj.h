@@ -36,7 +36,7 @@ struct co_ltt_entry {
 /* A COID: an entry's address in the LTT region. */
 typedef struct co_ltt_entry *coid_t;
 
-#include <arch/cobj.h> /* ARCH_LTT_BASE, arch_ltt_local(), arch_ltt_of() */
+#include <arch/cobj.h> /* ARCH_LTT_BASE, arch_ltt_local/_view/_of() */
 
 /* Methods the default object (and every interposer) can tell apart. */
 #define CO_METHODS_MAX 256
