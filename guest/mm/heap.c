@@ -337,30 +337,36 @@ static void mag_drain(struct slab_cache *sc, struct magazine *m)
 
 /* ---- depot (the class lock) ------------------------------------------ */
 
-static struct magazine *depot_get_full(struct slab_cache *sc)
+/* Unlinks the head of a depot list (class lock held); NULL when empty. */
+static struct magazine *depot_list_pop(struct magazine **list, unsigned *count)
 {
-	uint64_t flags = spin_lock_irqsave(&sc->lock);
-	struct magazine *m = sc->full;
+	struct magazine *m = *list;
 
 	if (m) {
-		sc->full = m->next;
-		sc->nfull--;
+		*list = m->next;
+		(*count)--;
 	}
+	return m;
+}
+
+static struct magazine *depot_get(struct slab_cache *sc, struct magazine **list,
+				  unsigned *count)
+{
+	uint64_t flags = spin_lock_irqsave(&sc->lock);
+	struct magazine *m = depot_list_pop(list, count);
+
 	spin_unlock_irqrestore(&sc->lock, flags);
 	return m;
 }
 
+static struct magazine *depot_get_full(struct slab_cache *sc)
+{
+	return depot_get(sc, &sc->full, &sc->nfull);
+}
+
 static struct magazine *depot_get_empty(struct slab_cache *sc)
 {
-	uint64_t flags = spin_lock_irqsave(&sc->lock);
-	struct magazine *m = sc->empty;
-
-	if (m) {
-		sc->empty = m->next;
-		sc->nempty--;
-	}
-	spin_unlock_irqrestore(&sc->lock, flags);
-	return m;
+	return depot_get(sc, &sc->empty, &sc->nempty);
 }
 
 /* Answers a full magazine the depot has no room for, or NULL. */
@@ -371,11 +377,8 @@ static struct magazine *depot_put_full(struct slab_cache *sc, struct magazine *m
 
 	m->next = sc->full;
 	sc->full = m;
-	if (++sc->nfull > DEPOT_FULL_MAX) {
-		excess = sc->full;
-		sc->full = excess->next;
-		sc->nfull--;
-	}
+	if (++sc->nfull > DEPOT_FULL_MAX)
+		excess = depot_list_pop(&sc->full, &sc->nfull);
 	spin_unlock_irqrestore(&sc->lock, flags);
 	return excess;
 }
