@@ -26,9 +26,12 @@ struct co_rep *co_handle_miss(struct co_rep *default_self, unsigned method)
 	root = __atomic_load_n(&g->root, __ATOMIC_ACQUIRE);
 	if (root)
 		rep = root->ops->handle_miss(root, id, cpu_id());
-	if (rep) /* which LTTs to reset when the object leaves service */
+	if (rep) {
+		co_install(id, rep);
+		/* Which LTTs to reset when the root leaves the GTT entry. */
 		__atomic_or_fetch(&root->cpus_missed, 1ull << cpu_id(), __ATOMIC_RELEASE);
-	gtt_read_unlock(g);
+	}
+	gtt_read_unlock(g); /* after the install: a swing waits for it */
 	if (!root)
 		panic("cobj: call to method %u of %p, which is not in service", method,
 		      (void *)id);

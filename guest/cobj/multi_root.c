@@ -12,7 +12,7 @@ static unsigned cluster_of(const struct co_multi_root *root, unsigned cpu)
 	return cpu / root->cpus_per_rep;
 }
 
-static struct co_rep *rep_for(struct co_multi_root *root, unsigned cluster)
+struct co_rep *co_multi_root_rep(struct co_multi_root *root, unsigned cluster)
 {
 	struct co_rep *rep = __atomic_load_n(&root->reps[cluster], __ATOMIC_ACQUIRE);
 	uint64_t flags;
@@ -32,11 +32,9 @@ static struct co_rep *rep_for(struct co_multi_root *root, unsigned cluster)
 static struct co_rep *multi_handle_miss(struct co_root *base, coid_t id, unsigned cpu)
 {
 	struct co_multi_root *root = (struct co_multi_root *)base;
-	struct co_rep *rep = rep_for(root, cluster_of(root, cpu));
 
-	if (rep)
-		co_install(id, rep);
-	return rep;
+	(void)id;
+	return co_multi_root_rep(root, cluster_of(root, cpu));
 }
 
 static void multi_destroy(struct co_root *base)
@@ -62,6 +60,7 @@ struct co_multi_root *co_multi_root_create(const struct co_rep_type *type,
 	if (!root)
 		return NULL;
 	root->base.ops = &multi_root_ops;
+	root->base.transfer = type->transfer;
 	root->type = type;
 	root->cpus_per_rep = cpus_per_rep ? cpus_per_rep : 1;
 	return root;

@@ -146,7 +146,37 @@ struct co_root *co_root_of(coid_t id)
 	return __atomic_load_n(&gtt_entry_of(id)->root, __ATOMIC_ACQUIRE);
 }
 
+/* Resets the entry of every CPU that installed a rep while `root` was the
+ * object's root, so that CPU's next call misses. */
+static void reset_entries_of(coid_t id, struct co_root *root)
+{
+	uint64_t missed = __atomic_load_n(&root->cpus_missed, __ATOMIC_ACQUIRE);
+
+	for (unsigned cpu = 0; cpu < cpus_online(); cpu++)
+		if (missed & (1ull << cpu))
+			co_reset_entry(cpu, id);
+}
+
+int co_swing_root(coid_t id, struct co_root *from, struct co_root *to)
+{
+	struct gtt_entry *g = gtt_entry_of(id);
+
+	gtt_write_lock(g); /* no miss is installing a rep of `from` meanwhile */
+	if (g->root != from) {
+		gtt_write_unlock(g);
+		return -1;
+	}
+	/* No entry holds a rep of `to`: they were reset when it left, or it
+	 * is new. */
+	__atomic_store_n(&to->cpus_missed, 0, __ATOMIC_RELAXED);
+	__atomic_store_n(&g->root, to, __ATOMIC_RELEASE);
+	gtt_write_unlock(g);
+	reset_entries_of(id, from);
+	return 0;
+}
+
 struct retired {
+	struct generation_request quiescence;
 	struct co_root *root;
 	uint32_t index;
 };
@@ -164,7 +194,6 @@ int co_destroy(coid_t id)
 {
 	struct gtt_entry *g = gtt_entry_of(id);
 	struct retired *r = kmalloc(sizeof(*r));
-	uint64_t missed;
 
 	if (!r)
 		return -1;
@@ -176,15 +205,7 @@ int co_destroy(coid_t id)
 	gtt_write_unlock(g);
 	if (!r->root)
 		panic("cobj: destroying %p, which is not in service", (void *)id);
-	missed = __atomic_load_n(&r->root->cpus_missed, __ATOMIC_ACQUIRE);
-	for (unsigned cpu = 0; cpu < cpus_online(); cpu++)
-		if (missed & (1ull << cpu))
-			co_reset_entry(cpu, id);
-	if (generation_request(destroy_when_quiescent, r)) {
-		/* Back in service: the reset entries just miss again. */
-		__atomic_store_n(&g->root, r->root, __ATOMIC_RELEASE);
-		kfree(r);
-		return -1;
-	}
+	reset_entries_of(id, r->root);
+	generation_request_into(&r->quiescence, destroy_when_quiescent, r);
 	return 0;
 }

@@ -13,16 +13,9 @@ struct generation_cpu {
 	uint64_t wanted;    /* swap while swaps < wanted: a request waits */
 };
 
-struct request {
-	struct request *next;
-	void (*callback)(void *arg);
-	void *arg;
-	uint64_t target[CPUS_MAX]; /* swaps each CPU must reach */
-};
-
 static struct generation_cpu gens[CPUS_MAX];
 static struct spinlock requests_lock = SPINLOCK_INIT;
-static struct request *requests;
+static struct generation_request *requests;
 
 void generation_thread_start(struct thread *t)
 {
@@ -47,7 +40,7 @@ static void try_swaps(unsigned cpu)
 	spin_unlock_irqrestore(&g->lock, flags);
 }
 
-static int request_done(const struct request *r)
+static int request_done(const struct generation_request *r)
 {
 	for (unsigned cpu = 0; cpu < cpus_online(); cpu++)
 		if (__atomic_load_n(&gens[cpu].swaps, __ATOMIC_ACQUIRE) < r->target[cpu])
@@ -58,11 +51,11 @@ static int request_done(const struct request *r)
 /* Detaches the finished requests under the lock, calls them outside it. */
 static void complete_requests(void)
 {
-	struct request *done = NULL, **link;
+	struct generation_request *done = NULL, **link;
 	uint64_t flags = spin_lock_irqsave(&requests_lock);
 
 	for (link = &requests; *link;) {
-		struct request *r = *link;
+		struct generation_request *r = *link;
 		if (request_done(r)) {
 			*link = r->next;
 			r->next = done;
@@ -73,10 +66,13 @@ static void complete_requests(void)
 	}
 	spin_unlock_irqrestore(&requests_lock, flags);
 	while (done) {
-		struct request *r = done;
+		struct generation_request *r = done;
+		int heap_owned = r->heap_owned; /* the callback may free r */
+
 		done = r->next;
 		r->callback(r->arg);
-		kfree(r);
+		if (heap_owned)
+			kfree(r);
 	}
 }
 
@@ -101,13 +97,10 @@ static void want_swaps(unsigned cpu, uint64_t target)
 	spin_unlock_irqrestore(&g->lock, flags);
 }
 
-int generation_request(void (*callback)(void *arg), void *arg)
+static void submit(struct generation_request *r, void (*callback)(void *arg), void *arg)
 {
-	struct request *r = kzalloc(sizeof(*r));
 	uint64_t flags;
 
-	if (!r)
-		return -1;
 	r->callback = callback;
 	r->arg = arg;
 	for (unsigned cpu = 0; cpu < cpus_online(); cpu++) {
@@ -121,7 +114,24 @@ int generation_request(void (*callback)(void *arg), void *arg)
 	for (unsigned cpu = 0; cpu < cpus_online(); cpu++)
 		try_swaps(cpu);
 	complete_requests();
+}
+
+int generation_request(void (*callback)(void *arg), void *arg)
+{
+	struct generation_request *r = kzalloc(sizeof(*r));
+
+	if (!r)
+		return -1;
+	r->heap_owned = 1;
+	submit(r, callback, arg);
 	return 0;
+}
+
+void generation_request_into(struct generation_request *r, void (*callback)(void *arg),
+			     void *arg)
+{
+	r->heap_owned = 0;
+	submit(r, callback, arg);
 }
 
 uint64_t generation_swaps(unsigned cpu)

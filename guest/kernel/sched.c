@@ -189,33 +189,68 @@ void thread_block(void)
 	schedule_locked(s, flags);
 }
 
+/* Takes a sleeper off its CPU's list (thread_wake cut its sleep short). */
+static void unlink_sleeper(struct cpu_sched *s, struct thread *t)
+{
+	for (struct thread **link = &s->sleepers; *link; link = &(*link)->next)
+		if (*link == t) {
+			*link = t->next;
+			return;
+		}
+}
+
 void thread_wake(struct thread *t)
 {
 	struct cpu_sched *s = &scheds[t->cpu];
 	uint64_t flags = spin_lock_irqsave(&s->lock);
 
+	if (t->state == THREAD_BLOCKED && t->wake_tsc && t->wakeable) {
+		unlink_sleeper(s, t);
+		t->wake_tsc = 0;
+		t->woken = 1;
+	}
 	if (t->state == THREAD_BLOCKED && !t->wake_tsc) {
 		t->state = THREAD_RUNNABLE;
 		enqueue(s, t);
 		s->need_resched = 1;
-	} else if (t->state == THREAD_RUNNABLE) {
-		t->wake_pending = 1;
+	} else {
+		t->wake_pending = 1; /* running, or in a sleep no wake may cut */
 	}
 	spin_unlock_irqrestore(&s->lock, flags);
 }
 
-void thread_sleep_until(uint64_t tsc)
+/* Blocks on the sleepers list until `tsc` (the tick checks it) or, when
+ * `wakeable`, thread_wake; true when a wake ended it. */
+static bool block_until(uint64_t tsc, bool wakeable)
 {
 	struct thread *me = thread_current();
 	struct cpu_sched *s = here();
 	uint64_t flags = spin_lock_irqsave(&s->lock);
 
 	BUG_ON(me == &s->idle);
+	if (wakeable && me->wake_pending) {
+		me->wake_pending = 0;
+		spin_unlock_irqrestore(&s->lock, flags);
+		return true;
+	}
+	me->woken = 0;
+	me->wakeable = wakeable;
 	me->wake_tsc = tsc;
 	me->state = THREAD_BLOCKED;
 	me->next = s->sleepers;
 	s->sleepers = me;
 	schedule_locked(s, flags);
+	return me->woken;
+}
+
+bool thread_block_until(uint64_t tsc)
+{
+	return block_until(tsc, true);
+}
+
+void thread_sleep_until(uint64_t tsc)
+{
+	block_until(tsc, false);
 }
 
 static void wake_sleepers(struct cpu_sched *s, uint64_t now)

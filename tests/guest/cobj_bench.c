@@ -42,7 +42,7 @@ static struct co_rep *tick_create(struct co_multi_root *root, unsigned index)
 	return co_rep_alloc(sizeof(struct tick), &tick_ops);
 }
 
-static const struct co_rep_type tick_type = { tick_create, co_rep_free };
+static const struct co_rep_type tick_type = { .create = tick_create, .destroy = co_rep_free };
 
 /* Where a caller keeps its object pointer: loaded again for every call,
  * as a call site that is handed the object would. */

@@ -127,7 +127,7 @@ static struct co_rep *whoami_create(struct co_multi_root *root, unsigned index)
 	return (struct co_rep *)rep;
 }
 
-static const struct co_rep_type whoami_type = { whoami_create, co_rep_free };
+static const struct co_rep_type whoami_type = { .create = whoami_create, .destroy = co_rep_free };
 
 static void ask_cluster(void *arg)
 {
@@ -209,7 +209,7 @@ static void counted_destroy(struct co_rep *rep)
 	__atomic_add_fetch(&reps_destroyed, 1, __ATOMIC_ACQ_REL);
 }
 
-static const struct co_rep_type counted_type = { whoami_create, counted_destroy };
+static const struct co_rep_type counted_type = { .create = whoami_create, .destroy = counted_destroy };
 
 static void block_until_woken(void *arg)
 {

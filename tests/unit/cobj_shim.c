@@ -18,6 +18,7 @@
 
 #include "guest_mm_shim.h"
 #include "hosted_panic.h"
+#include "hosted_threads.h"
 
 /* ---- the hosted arch layer ------------------------------------------ */
 
@@ -99,20 +100,12 @@ int cos_init(void)
 
 struct thread *cos_thread_begin(void)
 {
-	/* Host memory: the heap's counts stay the objects' own. */
-	struct thread *t = calloc(1, sizeof(*t));
-
-	if (!t)
-		abort();
-	t->cpu = cpu_id();
-	generation_thread_start(t);
-	return t;
+	return hosted_thread_begin(cpu_id());
 }
 
 void cos_thread_end(struct thread *t)
 {
-	generation_thread_exit(t);
-	free(t);
+	hosted_thread_end(t);
 }
 
 static void count_callback(void *arg)
@@ -246,7 +239,7 @@ static struct co_rep *cluster_create(struct co_multi_root *root, unsigned index)
 	return (struct co_rep *)rep;
 }
 
-static const struct co_rep_type cluster_type = { cluster_create, co_rep_free };
+static const struct co_rep_type cluster_type = { .create = cluster_create, .destroy = co_rep_free };
 
 void *cos_cluster_create(unsigned cpus_per_rep)
 {
@@ -355,7 +348,7 @@ static struct co_rep *args_create(struct co_multi_root *root, unsigned index)
 	return co_rep_alloc(sizeof(struct args_probe), &args_probe_ops);
 }
 
-static const struct co_rep_type args_type = { args_create, co_rep_free };
+static const struct co_rep_type args_type = { .create = args_create, .destroy = co_rep_free };
 
 void *cos_args_create(void)
 {
@@ -437,7 +430,7 @@ static struct co_rep *wide_create(struct co_multi_root *root, unsigned index)
 	return co_rep_alloc(sizeof(struct wide), &wide_ops);
 }
 
-static const struct co_rep_type wide_type = { wide_create, co_rep_free };
+static const struct co_rep_type wide_type = { .create = wide_create, .destroy = co_rep_free };
 
 void *cos_wide_create(void)
 {
@@ -493,7 +486,7 @@ static void flagged_destroy(struct co_rep *rep)
 	__atomic_add_fetch(&flagged_destroys, 1, __ATOMIC_RELEASE);
 }
 
-static const struct co_rep_type flagged_type = { flagged_create, flagged_destroy };
+static const struct co_rep_type flagged_type = { .create = flagged_create, .destroy = flagged_destroy };
 
 void *cos_flagged_create(void)
 {

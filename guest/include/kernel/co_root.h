@@ -13,12 +13,13 @@
 #define SV_KERNEL_CO_ROOT_H
 
 #include <kernel/cobj.h>
+#include <kernel/co_transfer.h>
 #include <kernel/percpu.h>
 #include <kernel/spinlock.h>
 
 struct co_root_ops {
-	/* Returns the rep `cpu` (the caller's CPU) is to call, having made
-	 * it the CPU's rep with co_install; NULL when it cannot (no memory). */
+	/* Returns the rep `cpu` (the caller's CPU) is to call, which the miss
+	 * path then installs; NULL when it cannot (no memory). */
 	struct co_rep *(*handle_miss)(struct co_root *root, coid_t id, unsigned cpu);
 	/* Frees the reps and the root (after quiescence). */
 	void (*destroy)(struct co_root *root);
@@ -27,7 +28,14 @@ struct co_root_ops {
 struct co_root {
 	const struct co_root_ops *ops;
 	uint64_t cpus_missed; /* bit per CPU whose miss installed a rep (atomic) */
+	const struct co_transfer_ops *transfer; /* NULL: no state to hand over */
 };
+
+/* Hands the object to `to` (whose state the caller has set up) if `from`
+ * is its root: each CPU's next call misses into `to`. Calls that already
+ * loaded a rep of `from` finish on it; the caller decides how to wait for
+ * them. Returns 0, or -1 when `from` is not the root. */
+int co_swing_root(coid_t id, struct co_root *from, struct co_root *to);
 
 #define CO_SHARED CPUS_MAX
 
@@ -38,6 +46,7 @@ struct co_rep_type {
 	/* A new rep for cluster `index` (the CPUs index*n .. index*n+n-1). */
 	struct co_rep *(*create)(struct co_multi_root *root, unsigned index);
 	void (*destroy)(struct co_rep *rep);
+	const struct co_transfer_ops *transfer; /* the root's, or NULL */
 };
 
 struct co_multi_root {
@@ -57,6 +66,11 @@ struct co_multi_root *co_multi_root_create(const struct co_rep_type *type,
 /* A new object whose root is a co_multi_root of `type`: its COID, or NULL
  * when out of memory or COIDs (nothing is left behind). */
 coid_t co_multi_create(const struct co_rep_type *type, unsigned cpus_per_rep);
+
+/* The rep of cluster `cluster`, created now if no CPU of it has called
+ * yet (state transfer fills reps before any call); NULL when out of
+ * memory. */
+struct co_rep *co_multi_root_rep(struct co_multi_root *root, unsigned cluster);
 
 /* For rep types: a zeroed rep of `size` bytes whose first word is `ops`
  * (NULL when out of memory), and the destroy that frees it. */

@@ -24,6 +24,23 @@ struct counter {
 coid_t counter_create_shared(void);
 coid_t counter_create_distributed(void);
 
+/* Transfer formats (kernel/co_transfer.h): both kinds speak TOTAL, the
+ * count as one number; distributed ones also speak PER_CPU, each CPU's
+ * count moved to the same CPU's rep, which wins between them. */
+enum counter_format {
+	COUNTER_FORMAT_TOTAL = 0,
+	COUNTER_FORMAT_PER_CPU = 1,
+};
+
+struct co_root;
+
+/* Roots for co_hot_swap (NULL when out of memory), and the total a
+ * counter root holds, read from its reps directly (so tests can watch an
+ * old root after a swap). */
+struct co_root *counter_root_shared(void);
+struct co_root *counter_root_distributed(void);
+int64_t counter_root_total(struct co_root *root);
+
 static inline void counter_add(coid_t id, int64_t n)
 {
 	CO_CALL(struct counter, id, add, n);

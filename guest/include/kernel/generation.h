@@ -17,11 +17,27 @@
 
 #include <stdint.h>
 
+#include <kernel/percpu.h>
+
 struct thread;
+
+/* A pending request; callers that must not fail embed one. */
+struct generation_request {
+	struct generation_request *next;
+	void (*callback)(void *arg);
+	void *arg;
+	int heap_owned;            /* generation_request() allocated it */
+	uint64_t target[CPUS_MAX]; /* swaps each CPU must reach */
+};
 
 /* Asks for a callback once every thread now alive has ended. Returns 0,
  * or -1 when out of memory. */
 int generation_request(void (*callback)(void *arg), void *arg);
+
+/* The same in storage of the caller's, so it cannot fail: `r` must stay
+ * untouched until the callback runs (which may free it). */
+void generation_request_into(struct generation_request *r, void (*callback)(void *arg),
+			     void *arg);
 
 /* Thread accounting, called by the scheduler. */
 void generation_thread_start(struct thread *t);

@@ -12,6 +12,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <kernel/co_frames.h>
+
 enum thread_state {
 	THREAD_RUNNABLE,
 	THREAD_BLOCKED,
@@ -30,8 +32,11 @@ struct thread {
 	unsigned generation;   /* index of the generation it is counted in */
 	unsigned flags;
 	int state;             /* enum thread_state */
-	uint64_t wake_tsc;     /* blocked in thread_sleep_until: when to wake */
+	uint64_t wake_tsc;     /* asleep on the sleepers list: when to wake */
 	int wake_pending;      /* thread_wake came before thread_block */
+	int wakeable;          /* the sleep is thread_block_until's */
+	int woken;             /* thread_wake ended that sleep */
+	struct co_frames co_frames; /* interposed calls in progress */
 };
 
 /* Per-CPU scheduler set-up; the calling context becomes the CPU's idle
@@ -48,6 +53,9 @@ void thread_exit(void) __attribute__((noreturn));
 void thread_block(void);
 void thread_wake(struct thread *t);
 void thread_sleep_until(uint64_t tsc);
+/* Blocks until thread_wake (true) or until the TSC reaches `tsc` (false;
+ * checked at the timer tick). A wake that came first is consumed. */
+bool thread_block_until(uint64_t tsc);
 struct thread *thread_current(void);
 
 /* Threads created and not yet reaped, over all CPUs (for leak checks). */

@@ -7,6 +7,7 @@
 
 #include <sched.h>
 #include <stdint.h>
+#include <time.h>
 
 static inline void cpu_relax(void)
 {
@@ -22,6 +23,15 @@ static inline uint64_t irq_save(void)
 static inline void irq_restore(uint64_t flags)
 {
 	(void)flags;
+}
+
+/* The hosted "TSC" counts nanoseconds (tsc_khz() is 1,000,000). */
+static inline uint64_t rdtsc(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
 #endif

@@ -1,0 +1,198 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The interposer: a root that wraps the object's own root in the GTT
+ * entry. A CPU's miss asks the wrapped root for the rep it would call and
+ * installs, instead, this CPU's interposer rep, which remembers that rep
+ * as the call's target; every interposer rep's interface is the stub
+ * table of cobj_interpose.S.
+ */
+#include <kernel/co_interpose.h>
+#include <kernel/co_root.h>
+#include <kernel/generation.h>
+#include <kernel/heap.h>
+#include <kernel/panic.h>
+#include <kernel/thread.h>
+
+extern const void *const co_interposer_ops[CO_METHODS_MAX];
+extern const char co_interpose_return[];
+
+_Static_assert(offsetof(struct co_call, xmm) == 64 &&
+		       offsetof(struct co_call, stack_args) == 192 &&
+		       offsetof(struct co_call, return_slot) == 200 &&
+		       sizeof(struct co_call) == 224,
+	       "struct co_call must match cobj_interpose.S");
+_Static_assert(sizeof(struct co_return) == 64, "struct co_return must match cobj_interpose.S");
+
+struct interposer_rep {
+	const void *ops;          /* co_interposer_ops */
+	struct co_interposer *ip;
+	struct co_rep *target;    /* the wrapped root's rep for this CPU */
+};
+
+struct co_interposer {
+	struct co_root base;      /* in the GTT entry while attached */
+	coid_t id;
+	struct co_root *inner;    /* the wrapped root */
+	struct co_wrapper *wrapper;
+	struct interposer_rep *reps[CPUS_MAX];
+	struct generation_request reclaim;
+};
+
+/* This CPU's rep, created on its first miss. Threads of one CPU may race
+ * here (a miss can be preempted): the first to publish wins. */
+static struct interposer_rep *rep_for(struct co_interposer *ip, unsigned cpu)
+{
+	struct interposer_rep *rep = __atomic_load_n(&ip->reps[cpu], __ATOMIC_ACQUIRE);
+	struct interposer_rep *fresh, *none = NULL;
+
+	if (rep)
+		return rep;
+	fresh = (struct interposer_rep *)co_rep_alloc(sizeof(*fresh), co_interposer_ops);
+	if (!fresh)
+		return NULL;
+	fresh->ip = ip;
+	if (__atomic_compare_exchange_n(&ip->reps[cpu], &none, fresh, false, __ATOMIC_ACQ_REL,
+					__ATOMIC_ACQUIRE))
+		return fresh;
+	co_rep_free((struct co_rep *)fresh);
+	return none;
+}
+
+static struct co_rep *interposer_handle_miss(struct co_root *base, coid_t id, unsigned cpu)
+{
+	struct co_interposer *ip = (struct co_interposer *)base;
+	struct co_rep *target = ip->inner->ops->handle_miss(ip->inner, id, cpu);
+	struct interposer_rep *rep = target ? rep_for(ip, cpu) : NULL;
+
+	if (!rep)
+		return NULL;
+	__atomic_store_n(&rep->target, target, __ATOMIC_RELEASE);
+	return (struct co_rep *)rep;
+}
+
+static void free_interposer(struct co_interposer *ip)
+{
+	for (unsigned cpu = 0; cpu < CPUS_MAX; cpu++)
+		co_rep_free((struct co_rep *)ip->reps[cpu]);
+	if (ip->wrapper->ops->release)
+		ip->wrapper->ops->release(ip->wrapper);
+	kfree(ip);
+}
+
+/* co_destroy of an object that is still interposed: both go. */
+static void interposer_destroy(struct co_root *base)
+{
+	struct co_interposer *ip = (struct co_interposer *)base;
+
+	ip->inner->ops->destroy(ip->inner);
+	free_interposer(ip);
+}
+
+static const struct co_root_ops interposer_root_ops = {
+	.handle_miss = interposer_handle_miss,
+	.destroy = interposer_destroy,
+};
+
+struct co_interposer *co_interpose(coid_t id, struct co_wrapper *w)
+{
+	struct co_interposer *ip = kzalloc(sizeof(*ip));
+
+	if (!ip)
+		return NULL;
+	ip->base.ops = &interposer_root_ops;
+	ip->id = id;
+	ip->wrapper = w;
+	ip->inner = co_root_of(id);
+	if (!ip->inner || co_swing_root(id, ip->inner, &ip->base) != 0) {
+		kfree(ip);
+		return NULL;
+	}
+	return ip;
+}
+
+static void reclaim_when_quiescent(void *arg)
+{
+	free_interposer(arg);
+}
+
+int co_interpose_end(struct co_interposer *ip, struct co_root *successor)
+{
+	if (co_swing_root(ip->id, &ip->base, successor) != 0)
+		return -1;
+	generation_request_into(&ip->reclaim, reclaim_when_quiescent, ip);
+	return 0;
+}
+
+int co_interpose_detach(struct co_interposer *ip)
+{
+	return co_interpose_end(ip, ip->inner);
+}
+
+bool co_root_is_interposer(const struct co_root *root)
+{
+	return root->ops == &interposer_root_ops;
+}
+
+struct co_root *co_interposed_root(const struct co_interposer *ip)
+{
+	return ip->inner;
+}
+
+/* ---- the trampolines' C halves ----------------------------------------- */
+
+static void push_frame(struct co_interposer *ip, struct co_call *call)
+{
+	struct co_frames *f = &thread_current()->co_frames;
+	uint32_t depth = f->depth;
+	struct co_frame *frame;
+
+	if (depth == CO_FRAMES_MAX)
+		panic("cobj: more than %u interposed calls nested on one thread (method %llu of %p)",
+		      CO_FRAMES_MAX, (unsigned long long)call->method, (void *)ip->id);
+	frame = &f->frame[depth];
+	/* Claimed before it is written: an interrupt arriving now nests
+	 * above it. */
+	f->depth = depth + 1;
+	__atomic_signal_fence(__ATOMIC_SEQ_CST);
+	frame->return_address = *call->return_slot;
+	frame->ip = ip;
+	frame->cookie = call->cookie;
+	frame->method = (uint32_t)call->method;
+	*call->return_slot = (void *)co_interpose_return;
+}
+
+struct co_rep *co_interpose_enter(struct co_call *call)
+{
+	struct interposer_rep *rep = (struct interposer_rep *)call->reg[0];
+	struct co_wrapper *w = rep->ip->wrapper;
+
+	call->target = __atomic_load_n(&rep->target, __ATOMIC_ACQUIRE);
+	call->cookie = NULL;
+	if (w->ops->precall(w, call))
+		push_frame(rep->ip, call);
+	return call->target;
+}
+
+void *co_interpose_leave(struct co_return *ret)
+{
+	struct co_frames *f = &thread_current()->co_frames;
+	struct co_frame frame = f->frame[f->depth - 1];
+	struct co_wrapper *w = frame.ip->wrapper;
+
+	__atomic_signal_fence(__ATOMIC_SEQ_CST);
+	f->depth--; /* read before it is released to interrupts */
+	ret->method = frame.method;
+	ret->cookie = frame.cookie;
+	w->ops->postcall(w, ret);
+	return frame.return_address;
+}
+
+unsigned co_calls_in_progress(const struct co_wrapper_ops *ops)
+{
+	const struct co_frames *f = &thread_current()->co_frames;
+	unsigned n = 0;
+
+	for (uint32_t i = 0; i < f->depth; i++)
+		n += f->frame[i].ip->wrapper->ops == ops;
+	return n;
+}
