@@ -20,55 +20,16 @@
 #include <vector>
 
 #include "cobj_shim.h"
+#include "cobj_test_support.h"
 #include "guest_mm_shim.h"
 
 namespace {
 
-constexpr unsigned kCpus = COS_CPUS;
-
-// Runs fn(cpu) on kCpus host threads at once, each being that CPU; the
-// calling thread is CPU 0 again afterwards.
-template <class F>
-void OnEveryCpu(F fn) {
-  std::vector<std::thread> threads;
-  for (unsigned cpu = 0; cpu < kCpus; cpu++)
-    threads.emplace_back([&fn, cpu] {
-      cos_set_cpu(cpu);
-      fn(cpu);
-    });
-  for (std::thread &t : threads) t.join();
-  cos_set_cpu(0);
-}
-
-// Releases its n threads together, as often as they come.
-class Barrier {
- public:
-  explicit Barrier(unsigned n) : n_(n) {}
-  void Wait() {
-    std::unique_lock<std::mutex> lock(mu_);
-    const uint64_t round = round_;
-    if (++waiting_ == n_) {
-      waiting_ = 0;
-      round_++;
-      cv_.notify_all();
-      return;
-    }
-    cv_.wait(lock, [&] { return round_ != round; });
-  }
-
- private:
-  std::mutex mu_;
-  std::condition_variable cv_;
-  const unsigned n_;
-  unsigned waiting_ = 0;
-  uint64_t round_ = 0;
-};
-
-uint64_t HeapObjects() {
-  gmm_stats s;
-  gmm_heap_stats(&s);
-  return s.objects_in_use;
-}
+using cobj_test::Barrier;
+using cobj_test::Cobj;
+using cobj_test::HeapObjects;
+using cobj_test::kCpus;
+using cobj_test::OnEveryCpu;
 
 // How panic() prints a COID (%p), to look for it in a message.
 std::string PrintedCoid(const void *id) {
@@ -76,29 +37,6 @@ std::string PrintedCoid(const void *id) {
   std::snprintf(buf, sizeof(buf), "%p", id);
   return buf;
 }
-
-// The core is set up once per process (co_init runs once per boot). Every
-// test gives back what it took, with no guest thread left: TearDown checks
-// that no COID and no heap block outlived it.
-class Cobj : public ::testing::Test {
- protected:
-  static void SetUpTestSuite() { ASSERT_EQ(cos_init(), 0); }
-
-  void SetUp() override {
-    cos_set_cpu(0);
-    alive0_ = cos_objects_alive();
-    heap0_ = HeapObjects();
-  }
-
-  void TearDown() override {
-    cos_set_cpu(0);
-    EXPECT_EQ(cos_objects_alive(), alive0_) << "COIDs outlived the test";
-    EXPECT_EQ(HeapObjects(), heap0_) << "heap blocks outlived the test";
-  }
-
-  uint64_t alive0_ = 0;
-  uint64_t heap0_ = 0;
-};
 
 // ---- counters ------------------------------------------------------------
 
