@@ -12,7 +12,6 @@
 #include <kernel/kernel.h>
 #include <kernel/percpu.h>
 #include <kernel/printf.h>
-#include <kernel/smp.h>
 #include <kernel/test.h>
 #include <kernel/thread.h>
 
@@ -21,26 +20,6 @@
 #define IPI_ROUNDS 1000
 #define SWITCH_ROUNDS 10000
 #define QUIESCE_ROUNDS 100
-
-static void nothing(void *arg)
-{
-	(void)arg;
-}
-
-/* The CPU the IPIs and the switching threads go to. */
-static unsigned other_cpu(void)
-{
-	return cpus_online() > 1 ? 1 : 0;
-}
-
-static uint64_t ipi_round_trip(void)
-{
-	uint64_t start = rdtsc();
-
-	for (int i = 0; i < IPI_ROUNDS; i++)
-		smp_call_by_ipi(other_cpu(), nothing, NULL);
-	return (rdtsc() - start) / IPI_ROUNDS;
-}
 
 static uint64_t yielders_done;
 static struct thread *bench_thread;
@@ -62,8 +41,8 @@ static uint64_t context_switch(void)
 
 	yielders_done = 0;
 	bench_thread = thread_current();
-	if (!thread_create_on(other_cpu(), yield_many, NULL, 0) ||
-	    !thread_create_on(other_cpu(), yield_many, NULL, 0))
+	if (!thread_create_on(bench_other_cpu(), yield_many, NULL, 0) ||
+	    !thread_create_on(bench_other_cpu(), yield_many, NULL, 0))
 		return 0;
 	thread_block();
 	return (rdtsc() - start) / (2 * SWITCH_ROUNDS);
@@ -96,7 +75,7 @@ SV_BENCH(kernel_bench)
 	uint64_t boot = rdtsc() - boot_tsc;
 	char r_boot[32], r_switch[32], r_quiesce[32];
 
-	uint64_t ipi = ipi_round_trip(), sw = context_switch(), q = quiescence_round();
+	uint64_t ipi = bench_ipi_round_trip(IPI_ROUNDS), sw = context_switch(), q = quiescence_round();
 	SV_ASSERT(ipi && sw && q);
 	bench_ratio(r_boot, sizeof(r_boot), boot, ipi);
 	bench_ratio(r_switch, sizeof(r_switch), sw, ipi);
@@ -105,7 +84,7 @@ SV_BENCH(kernel_bench)
 	       "\"boot_to_first_test_cycles\":%llu,\"boot_ratio_to_ipi\":%s,"
 	       "\"context_switch_cycles\":%llu,\"context_switch_ratio_to_ipi\":%s,"
 	       "\"idle_quiescence_cycles\":%llu,\"quiescence_ratio_to_ipi\":%s}\n",
-	       cpus_online(), other_cpu() ? "cpu1" : "self", (unsigned long long)tsc_khz(), (unsigned long long)ipi,
+	       cpus_online(), bench_other_cpu() ? "cpu1" : "self", (unsigned long long)tsc_khz(), (unsigned long long)ipi,
 	       (unsigned long long)boot, r_boot, (unsigned long long)sw, r_switch,
 	       (unsigned long long)q, r_quiesce);
 }
