@@ -29,12 +29,11 @@
 #include <kernel/percpu.h>
 #include <kernel/printf.h>
 #include <kernel/test.h>
-#include <kernel/thread.h>
 
 #include <arch/cpu.h>
 
 #include "bench.h"
-#include "wait.h"
+#include "load.h"
 
 #define CALLS 1000000
 #define MISSES 1000
@@ -42,10 +41,8 @@
 #define ATTACH_ROUNDS 200
 #define IDLE_SWAPS 200
 #define CONTENDED_SWAPS 100
-#define ADDS_PER_HAMMER 200
 /* Far above what a swap costs even nested: a timeout is a failure here. */
 #define SWAP_TIMEOUT_US 10000000
-#define HAMMER_WAIT_MS 30000
 
 struct tick;
 struct tick_ops {
@@ -302,59 +299,17 @@ static void bench_attach(uint64_t ipi)
 
 /* ---- null hot swaps ----------------------------------------------------- */
 
-/*
- * The load: on every CPU a chain of short-lived threads (K42's kind), each
- * adding 1 to the counter ADDS_PER_HAMMER times and then creating its
- * successor on its own CPU before it exits. Long-lived adders would never
- * let a generation end, and the swap's forward phase waits for exactly
- * that: every thread alive at its start to have ended.
- */
-struct hammer {
-	coid_t id;
-	int stop;
-	uint64_t added;          /* adds done by hammer threads */
-	uint64_t threads;        /* hammer threads that did all their adds */
-	uint64_t chains_ended;   /* CPUs whose chain has stopped */
-	uint64_t spawn_failures; /* chains cut short by a failed create */
-};
-
-static void hammer_thread(void *arg);
-
-static bool spawn_hammer(struct hammer *h, unsigned cpu)
+/* A call of the load (load.h: on every CPU a chain of short-lived threads,
+ * K42's kind, each making LOAD_CALLS_PER_THREAD calls and then handing over
+ * to a successor; long-lived adders would never let a generation end, and
+ * the swap's forward phase waits for every thread alive at its start to
+ * have ended). */
+static int64_t add_one(struct load *l, unsigned cpu, uint64_t i)
 {
-	if (thread_create_on(cpu, hammer_thread, h, 0))
-		return true;
-	__atomic_add_fetch(&h->spawn_failures, 1, __ATOMIC_RELAXED);
-	return false;
-}
-
-static void hammer_thread(void *arg)
-{
-	struct hammer *h = arg;
-
-	for (unsigned i = 0; i < ADDS_PER_HAMMER; i++)
-		counter_add(h->id, 1);
-	__atomic_add_fetch(&h->added, ADDS_PER_HAMMER, __ATOMIC_RELAXED);
-	__atomic_add_fetch(&h->threads, 1, __ATOMIC_RELEASE);
-	if (__atomic_load_n(&h->stop, __ATOMIC_ACQUIRE) || !spawn_hammer(h, cpu_id()))
-		__atomic_add_fetch(&h->chains_ended, 1, __ATOMIC_RELEASE);
-}
-
-/* Starts a chain on every CPU and waits until each could have run once;
- * false when that did not happen (the chains may still be running). */
-static bool start_hammers(struct hammer *h)
-{
-	for (unsigned cpu = 0; cpu < cpus_online(); cpu++)
-		if (!spawn_hammer(h, cpu))
-			__atomic_add_fetch(&h->chains_ended, 1, __ATOMIC_RELEASE);
-	return wait_for(&h->threads, 2ull * cpus_online(), HAMMER_WAIT_MS);
-}
-
-/* Whether every chain's last thread has done its adds within the time. */
-static bool stop_hammers(struct hammer *h)
-{
-	__atomic_store_n(&h->stop, 1, __ATOMIC_RELEASE);
-	return wait_for(&h->chains_ended, cpus_online(), HAMMER_WAIT_MS);
+	(void)cpu;
+	(void)i;
+	counter_add((coid_t)l->arg, 1);
+	return 1;
 }
 
 /* One null swap of `id` (a shared counter) to a fresh shared root, then
@@ -390,7 +345,7 @@ static bool null_swaps(coid_t id, uint64_t *samples, unsigned n)
 	return true;
 }
 
-static void print_null_swaps(const char *load, unsigned swaps, const struct hammer *h,
+static void print_null_swaps(const char *kind, unsigned swaps, const struct load *load,
 			     struct bench_spread s, uint64_t ipi)
 {
 	const uint64_t cycles[3] = { s.median, s.p99, s.max };
@@ -401,41 +356,43 @@ static void print_null_swaps(const char *load, unsigned swaps, const struct hamm
 		bench_ratio(ratio[i], sizeof(ratio[i]), cycles[i], ipi);
 	}
 	printk("{\"bench\":\"cobj_null_swap\",\"load\":\"%s\",\"cpus\":%u,\"swaps\":%u,"
-	       "\"hammer_threads\":%llu,\"hammer_adds\":%llu,\"ipi_round_trip_cycles\":%llu,"
+	       "\"load_threads\":%llu,\"load_adds\":%lld,\"ipi_round_trip_cycles\":%llu,"
 	       "\"median_cycles\":%llu,\"p99_cycles\":%llu,\"max_cycles\":%llu,"
 	       "\"median_us\":%s,\"p99_us\":%s,\"max_us\":%s,\"median_ratio_to_ipi\":%s,"
 	       "\"p99_ratio_to_ipi\":%s,\"max_ratio_to_ipi\":%s}\n",
-	       load, cpus_online(), swaps, (unsigned long long)h->threads,
-	       (unsigned long long)h->added, (unsigned long long)ipi,
+	       kind, cpus_online(), swaps, (unsigned long long)load->finished,
+	       (long long)load->added, (unsigned long long)ipi,
 	       (unsigned long long)cycles[0], (unsigned long long)cycles[1],
 	       (unsigned long long)cycles[2], us[0], us[1], us[2], ratio[0], ratio[1], ratio[2]);
 }
 
 static uint64_t swap_samples[IDLE_SWAPS > CONTENDED_SWAPS ? IDLE_SWAPS : CONTENDED_SWAPS];
 
-/* Null swaps of a fresh shared counter, with every CPU hammering it when
- * `contended`; the count must come out exact: every add of the hammers
- * and of the swapper, none lost or doubled by the swaps. */
+/* Null swaps of a fresh shared counter, with every CPU adding to it when
+ * `contended`; the count must come out exact: every add of the load and
+ * of the swapper, none lost or doubled by the swaps. */
 static void bench_null_swaps(bool contended, uint64_t ipi)
 {
-	static struct hammer h; /* its threads may outlive a failed run */
+	static struct load load; /* its threads may outlive a failed run */
 	unsigned n = contended ? CONTENDED_SWAPS : IDLE_SWAPS;
+	coid_t id = counter_create_shared();
 	bool loaded, swapped = false;
 
-	h = (struct hammer){ .id = counter_create_shared() };
-	SV_ASSERT(h.id != NULL);
-	loaded = !contended || start_hammers(&h);
+	SV_ASSERT(id != NULL);
+	load = (struct load){ .call = add_one, .arg = id };
+	loaded = !contended || load_start(&load, 1);
+	if (loaded && contended)
+		load_progress(&load, 2ull * cpus_online() * LOAD_CALLS_PER_THREAD);
 	if (loaded)
-		swapped = null_swaps(h.id, swap_samples, n);
-	/* Stop the hammers whatever happened, before anything can return. */
-	SV_ASSERT(!contended || stop_hammers(&h));
+		swapped = null_swaps(id, swap_samples, n);
+	/* Stop the load whatever happened, before anything can return. */
+	SV_ASSERT(!contended || load_stop(&load));
 	SV_ASSERT(loaded);
 	SV_ASSERT(swapped);
-	SV_ASSERT_EQ(h.spawn_failures, 0);
-	SV_ASSERT_EQ(counter_value(h.id), h.added + n);
-	print_null_swaps(contended ? "contended" : "idle", n, &h, bench_spread_of(swap_samples, n),
-			 ipi);
-	SV_ASSERT_EQ(co_destroy(h.id), 0);
+	SV_ASSERT_EQ(counter_value(id), load.added + n);
+	print_null_swaps(contended ? "contended" : "idle", n, &load,
+			 bench_spread_of(swap_samples, n), ipi);
+	SV_ASSERT_EQ(co_destroy(id), 0);
 }
 
 SV_BENCH(cobj_bench)
