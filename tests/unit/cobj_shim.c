@@ -286,9 +286,12 @@ struct args_probe_ops {
 };
 struct args_probe {
 	const struct args_probe_ops *ops;
-	struct cos_args seen; /* a rep per CPU: only its CPU writes it */
-	v2u64 seen_vec[COS_VECS];
+	v2u64 seen_vec[COS_VECS]; /* a rep per CPU: only its CPU writes it */
 };
+
+/* What `take` last received on this CPU (host thread), wherever its rep is
+ * reached from (an interposer's rep stands in front of it). */
+static _Thread_local struct cos_args take_seen;
 
 uint64_t cos_args_mix(const struct cos_args *a)
 {
@@ -310,11 +313,12 @@ static uint64_t args_take(struct args_probe *self, uint64_t i0, uint64_t i1, uin
 			  double d0, double d1, double d2, double d3, double d4, double d5,
 			  double d6, double d7, double d8, double d9)
 {
-	self->seen = (struct cos_args){
+	(void)self;
+	take_seen = (struct cos_args){
 		.i = { i0, i1, i2, i3, i4, i5, i6, i7 },
 		.d = { d0, d1, d2, d3, d4, d5, d6, d7, d8, d9 },
 	};
-	return cos_args_mix(&self->seen);
+	return cos_args_mix(&take_seen);
 }
 
 static double args_vsum(struct args_probe *self, unsigned n, ...)
@@ -363,7 +367,7 @@ uint64_t cos_args_take(void *id, const struct cos_args *in, struct cos_args *see
 				  i[4], i[5], i[6], i[7], d[0], d[1], d[2], d[3], d[4], d[5],
 				  d[6], d[7], d[8], d[9]);
 
-	*seen = DREF(struct args_probe, (coid_t)id)->seen;
+	*seen = take_seen;
 	return answer;
 }
 

@@ -19,6 +19,7 @@
 #include <thread>
 #include <vector>
 
+#include "co_swap_shim.h"
 #include "cobj_shim.h"
 #include "cobj_test_support.h"
 #include "guest_mm_shim.h"
@@ -228,6 +229,42 @@ TEST_F(Cobj, MissPathDeliversEveryArgumentAndTheReturnValue) {
 // A variadic method reads its doubles from the xmm registers only when %al
 // (the number of vector registers used) says so: the trampoline must pass
 // al through, and the double result back in xmm0.
+// Through an interposer whose postcall is due, the callee still finds its
+// stack arguments where its caller put them (only the return address is
+// swapped), and the return value comes back through the return trampoline.
+TEST_F(Cobj, InterposedCallKeepsEveryArgumentAndReturnsThroughThePostcall) {
+  void *id = cos_args_create();
+  ASSERT_NE(id, nullptr);
+  void *tap = css_tap_attach(id, 0);
+  ASSERT_NE(tap, nullptr);
+  std::array<std::array<cos_args, 2>, kCpus> seen{};
+  std::array<std::array<uint64_t, 2>, kCpus> answer{};
+  std::array<std::array<double, 2>, kCpus> vsum{};
+  const double d[10] = {0.5, 1.5, 2.5, 3.5, 4.5, 5.5, 6.5, 7.5, 8.5, 9.5};
+
+  OnEveryCpu([&](unsigned cpu) {
+    for (unsigned call = 0; call < 2; call++) {
+      const cos_args in = MakeArgs(cpu, call);
+      answer[cpu][call] = cos_args_take(id, &in, &seen[cpu][call]);
+      vsum[cpu][call] = cos_args_vsum(id, d);
+    }
+  });
+  for (unsigned cpu = 0; cpu < kCpus; cpu++)
+    for (unsigned call = 0; call < 2; call++) {
+      SCOPED_TRACE("CPU " + std::to_string(cpu) + " call " + std::to_string(call));
+      const cos_args in = MakeArgs(cpu, call);
+      ExpectSameArgs(seen[cpu][call], in, "interposed call");
+      EXPECT_EQ(answer[cpu][call], cos_args_mix(&in));
+      EXPECT_EQ(vsum[cpu][call], 50.0);
+    }
+  EXPECT_EQ(css_tap_precalls(tap, 0), 2 * kCpus);  // take
+  EXPECT_EQ(css_tap_postcalls(tap, 0), 2 * kCpus);
+  EXPECT_EQ(css_tap_postcalls(tap, 1), 2 * kCpus);  // vsum
+  ASSERT_EQ(css_tap_detach(tap), 0);
+  css_tap_free(tap);
+  ASSERT_EQ(cos_destroy(id), 0);
+}
+
 TEST_F(Cobj, MissPathKeepsTheVarargsVectorCount) {
   void *id = cos_args_create();
   ASSERT_NE(id, nullptr);
