@@ -9,7 +9,6 @@
 #include <stddef.h>
 
 #include <arch/cpu.h>
-#include <arch/smp.h>
 #include <arch/switch.h>
 #include <kernel/generation.h>
 #include <kernel/heap.h>
@@ -77,18 +76,6 @@ static struct thread *dequeue(struct cpu_sched *s)
 	return t;
 }
 
-/* With s->lock held, for a thread just made runnable on `cpu`: that CPU
- * should switch at its next preemption point. True when it is another CPU
- * that is to be interrupted now (after the unlock) rather than at its next
- * tick; a CPU already asked has its interrupt coming. */
-static bool want_resched_locked(struct cpu_sched *s, unsigned cpu)
-{
-	bool kick = cpu != cpu_id() && !s->need_resched;
-
-	s->need_resched = 1;
-	return kick;
-}
-
 static void finish_switch(struct cpu_sched *s)
 {
 	struct thread *dead = s->zombie;
@@ -149,7 +136,6 @@ struct thread *thread_create_on(unsigned cpu, void (*fn)(void *), void *arg,
 	struct thread *t = kzalloc(sizeof(*t));
 	struct cpu_sched *s = &scheds[cpu];
 	uint64_t irq;
-	bool kick;
 
 	if (!t || !(t->stack = kmalloc(THREAD_STACK_SIZE))) {
 		kfree(t);
@@ -166,10 +152,8 @@ struct thread *thread_create_on(unsigned cpu, void (*fn)(void *), void *arg,
 		generation_thread_start(t);
 	irq = spin_lock_irqsave(&s->lock);
 	enqueue(s, t);
-	kick = want_resched_locked(s, cpu);
+	s->need_resched = 1;
 	spin_unlock_irqrestore(&s->lock, irq);
-	if (kick)
-		arch_send_reschedule_ipi(cpu);
 	return t;
 }
 
@@ -219,7 +203,6 @@ void thread_wake(struct thread *t)
 {
 	struct cpu_sched *s = &scheds[t->cpu];
 	uint64_t flags = spin_lock_irqsave(&s->lock);
-	bool kick = false;
 
 	if (t->state == THREAD_BLOCKED && t->wake_tsc && t->wakeable) {
 		unlink_sleeper(s, t);
@@ -229,13 +212,11 @@ void thread_wake(struct thread *t)
 	if (t->state == THREAD_BLOCKED && !t->wake_tsc) {
 		t->state = THREAD_RUNNABLE;
 		enqueue(s, t);
-		kick = want_resched_locked(s, t->cpu);
+		s->need_resched = 1;
 	} else {
 		t->wake_pending = 1; /* running, or in a sleep no wake may cut */
 	}
 	spin_unlock_irqrestore(&s->lock, flags);
-	if (kick)
-		arch_send_reschedule_ipi(t->cpu);
 }
 
 /* Blocks on the sleepers list until `tsc` (the tick checks it) or, when

@@ -51,7 +51,7 @@ void thread_exit(void) __attribute__((noreturn));
 /* Blocks the calling thread until thread_wake (or the deadline, for
  * thread_sleep_until). A wake that came before the block ends it at once,
  * so a wake meant for an earlier wait can end a later one: wait in a loop
- * on the condition. Waking a thread on another CPU interrupts that CPU. */
+ * on the condition. */
 void thread_block(void);
 void thread_wake(struct thread *t);
 void thread_sleep_until(uint64_t tsc);
