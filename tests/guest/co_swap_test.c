@@ -77,7 +77,8 @@ SV_TEST(counter_swapped_between_shared_and_distributed_under_load_counts_exactly
 		if (pending.swap)
 			SV_ASSERT(commit_checked(&pending));
 		pending = (struct swap_round){ swap, counter_root_total(old_root) };
-		load_progress(&load, cpus_online() * 8);
+		if (!load_progress(&load, cpus_online() * 8))
+			break;
 	}
 	SV_ASSERT(load_stop(&load));
 	SV_ASSERT(commit_checked(&pending));
@@ -139,7 +140,7 @@ SV_TEST(swap_that_cannot_drain_aborts_by_timeout_and_loses_nothing)
 	SV_ASSERT(load_start(&load, 1));
 	SV_ASSERT_EQ(co_hot_swap(id, to, 20000, &swap), CO_SWAP_ETIMEDOUT);
 	SV_ASSERT(co_root_of(id) == old_root);
-	load_progress(&load, cpus_online() * 8); /* it keeps working */
+	(void)load_progress(&load, cpus_online() * 8); /* it keeps working */
 	__atomic_store_n(&sleeper.woken, 1, __ATOMIC_RELEASE);
 	thread_wake(sleeper.thread);
 	SV_ASSERT(load_stop(&load));
@@ -231,10 +232,11 @@ SV_TEST(attach_and_detach_under_load_lose_no_call)
 		struct co_interposer *ip;
 
 		taps[n] = (struct tap){ .wrapper = { &tap_ops } };
-		load_progress(&load, cpus_online() * 4);
+		if (!load_progress(&load, cpus_online() * 4))
+			break;
 		ip = co_interpose(id, &taps[n].wrapper);
 		SV_ASSERT(ip != NULL);
-		load_progress(&load, cpus_online() * 4);
+		(void)load_progress(&load, cpus_online() * 4);
 		SV_ASSERT_EQ(co_interpose_detach(ip), 0);
 	}
 	SV_ASSERT(load_stop(&load));

@@ -382,7 +382,7 @@ static void bench_null_swaps(bool contended, uint64_t ipi)
 	load = (struct load){ .call = add_one, .arg = id };
 	loaded = !contended || load_start(&load, 1);
 	if (loaded && contended)
-		load_progress(&load, 2ull * cpus_online() * LOAD_CALLS_PER_THREAD);
+		(void)load_progress(&load, 2ull * cpus_online() * LOAD_CALLS_PER_THREAD);
 	if (loaded)
 		swapped = null_swaps(id, swap_samples, n);
 	/* Stop the load whatever happened, before anything can return. */

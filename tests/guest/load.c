@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
+#include <kernel/page_alloc.h>
 #include <kernel/percpu.h>
+#include <kernel/test.h>
 #include <kernel/thread.h>
 
 #include "load.h"
@@ -39,15 +41,25 @@ bool load_start(struct load *l, unsigned per_cpu)
 	return true;
 }
 
-void load_progress(struct load *l, uint64_t calls)
+bool load_progress(struct load *l, uint64_t calls)
 {
-	wait_for(&l->calls, __atomic_load_n(&l->calls, __ATOMIC_ACQUIRE) + calls, 30000);
+	uint64_t want = __atomic_load_n(&l->calls, __ATOMIC_ACQUIRE) + calls;
+
+	if (wait_for(&l->calls, want, LOAD_STALL_MS))
+		return true;
+	test_fail(__FILE__, __LINE__,
+		  "load stalled: %llu of %llu calls after %u ms; chains' threads "
+		  "started %llu, finished %llu; %llu threads alive, %llu free pages",
+		  (unsigned long long)l->calls, (unsigned long long)want, LOAD_STALL_MS,
+		  (unsigned long long)l->started, (unsigned long long)l->finished,
+		  (unsigned long long)threads_alive(), (unsigned long long)pages_free_count());
+	return false;
 }
 
 bool load_stop(struct load *l)
 {
 	__atomic_store_n(&l->stop, 1, __ATOMIC_RELEASE);
-	for (unsigned tries = 0; tries < 30000; tries++) {
+	for (unsigned tries = 0; tries < LOAD_STALL_MS; tries++) {
 		/* finished first: a thread ending between the two reads has
 		 * already counted its successor. */
 		uint64_t finished = __atomic_load_n(&l->finished, __ATOMIC_ACQUIRE);

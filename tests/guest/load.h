@@ -27,8 +27,12 @@ struct load {
  * memory (the chains started are stopped again). */
 bool load_start(struct load *l, unsigned per_cpu);
 
-/* Waits (halting) until `calls` more calls have been made. */
-void load_progress(struct load *l, uint64_t calls);
+/* A chain making no call for this long has stalled. */
+#define LOAD_STALL_MS 30000
+
+/* Waits (halting) until `calls` more calls have been made; false, and the
+ * running test failed with the load's counts, if they stalled. */
+bool load_progress(struct load *l, uint64_t calls);
 
 /* Stops every chain and waits for its last thread; false if they did not
  * end within 30 s. */
