@@ -61,14 +61,19 @@ static int64_t hc_test_report(struct vcpu *v, void *arg)
 	struct sv_hc_test_report *a = arg;
 	const char *name = guest_string(v->vm, a->name, a->name_len);
 	const char *msg = a->msg_len ? guest_string(v->vm, a->msg, a->msg_len) : "";
+	uint64_t now, took;
 
 	if (!name || !msg)
 		return (a->name_len > SV_PUTS_MAX || a->msg_len > SV_PUTS_MAX) ?
 			       SV_EINVAL : SV_EFAULT;
 	if (a->name_len == 0 || a->passed > SV_TEST_SKIPPED)
 		return SV_EINVAL;
-	fprintf(stderr, "swapvisor: guest test %s %.*s", verdicts[a->passed],
-		(int)a->name_len, name);
+	now = vm_uptime_ns(v->vm);
+	took = now - atomic_exchange(&v->vm->last_report_ns, now);
+	/* The time since the previous report: the guest runs its tests one
+	 * after another, so a slow one shows in the log that boots them. */
+	fprintf(stderr, "swapvisor: guest test %s %.*s in %.3f s", verdicts[a->passed],
+		(int)a->name_len, name, (double)took / 1e9);
 	if (a->line)
 		fprintf(stderr, " (line %u)", a->line);
 	fprintf(stderr, "%s%.*s\n", a->msg_len ? ": " : "", (int)a->msg_len, msg);

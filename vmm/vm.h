@@ -114,6 +114,7 @@ struct vm {
 	int exit_status;
 
 	_Atomic uint64_t bad_hypercalls; /* rejected guest arguments */
+	_Atomic uint64_t last_report_ns; /* uptime at the last test report */
 };
 
 /* Lifecycle (vm.c). */

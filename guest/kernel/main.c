@@ -12,12 +12,11 @@
 #include <kernel/test.h>
 #include <kernel/thread.h>
 
-/* The boot context becomes the idle thread: the timer tick switches to
- * any thread that becomes runnable here. */
+/* The boot context becomes the idle thread. */
 static void __attribute__((noreturn)) idle(void)
 {
 	for (;;)
-		halt();
+		sched_idle();
 }
 
 /* CPU 0 runs the self-tests the command line names and exits with their

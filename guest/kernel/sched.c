@@ -9,6 +9,7 @@
 #include <stddef.h>
 
 #include <arch/cpu.h>
+#include <arch/smp.h>
 #include <arch/switch.h>
 #include <kernel/generation.h>
 #include <kernel/heap.h>
@@ -28,6 +29,8 @@ struct cpu_sched {
 	struct thread *zombie;      /* died, to free after the switch */
 	struct thread idle;         /* the CPU's boot context */
 	int need_resched;
+	int halted;       /* the idle thread halts: only an interrupt wakes it */
+	int tick_stopped; /* by the idle thread: no tick until it leaves */
 	uint64_t ticks;
 };
 
@@ -76,6 +79,24 @@ static struct thread *dequeue(struct cpu_sched *s)
 	return t;
 }
 
+static uint64_t tick_cycles(void)
+{
+	return tsc_khz() * TICK_US / 1000;
+}
+
+/* With s->lock held, for a thread just made runnable on `cpu`: that CPU
+ * switches at its next preemption point. True when that point must be
+ * made now, by an interrupt (sent after the unlock): the CPU is another
+ * one, halting in its idle loop with its tick stopped. */
+static bool want_resched_locked(struct cpu_sched *s, unsigned cpu)
+{
+	bool kick = cpu != cpu_id() && s->halted;
+
+	s->need_resched = 1;
+	s->halted = 0; /* one interrupt is enough */
+	return kick;
+}
+
 static void finish_switch(struct cpu_sched *s)
 {
 	struct thread *dead = s->zombie;
@@ -101,6 +122,11 @@ static void schedule_locked(struct cpu_sched *s, uint64_t flags)
 	if (!next)
 		next = &s->idle;
 	s->need_resched = 0;
+	if (prev == &s->idle && next != prev && s->tick_stopped) {
+		s->tick_stopped = 0;
+		s->halted = 0;
+		arch_timer_at(rdtsc() + tick_cycles());
+	}
 	if (next != prev) {
 		this_cpu()->current = next;
 		arch_switch(&prev->saved_rsp, next->saved_rsp);
@@ -136,6 +162,7 @@ struct thread *thread_create_on(unsigned cpu, void (*fn)(void *), void *arg,
 	struct thread *t = kzalloc(sizeof(*t));
 	struct cpu_sched *s = &scheds[cpu];
 	uint64_t irq;
+	bool kick;
 
 	if (!t || !(t->stack = kmalloc(THREAD_STACK_SIZE))) {
 		kfree(t);
@@ -152,8 +179,10 @@ struct thread *thread_create_on(unsigned cpu, void (*fn)(void *), void *arg,
 		generation_thread_start(t);
 	irq = spin_lock_irqsave(&s->lock);
 	enqueue(s, t);
-	s->need_resched = 1;
+	kick = want_resched_locked(s, cpu);
 	spin_unlock_irqrestore(&s->lock, irq);
+	if (kick)
+		arch_send_reschedule_ipi(cpu);
 	return t;
 }
 
@@ -203,6 +232,7 @@ void thread_wake(struct thread *t)
 {
 	struct cpu_sched *s = &scheds[t->cpu];
 	uint64_t flags = spin_lock_irqsave(&s->lock);
+	bool kick = false;
 
 	if (t->state == THREAD_BLOCKED && t->wake_tsc && t->wakeable) {
 		unlink_sleeper(s, t);
@@ -212,11 +242,13 @@ void thread_wake(struct thread *t)
 	if (t->state == THREAD_BLOCKED && !t->wake_tsc) {
 		t->state = THREAD_RUNNABLE;
 		enqueue(s, t);
-		s->need_resched = 1;
+		kick = want_resched_locked(s, t->cpu);
 	} else {
 		t->wake_pending = 1; /* running, or in a sleep no wake may cut */
 	}
 	spin_unlock_irqrestore(&s->lock, flags);
+	if (kick)
+		arch_send_reschedule_ipi(t->cpu);
 }
 
 /* Blocks on the sleepers list until `tsc` (the tick checks it) or, when
@@ -278,7 +310,36 @@ void sched_tick(void)
 	if (s->head)
 		s->need_resched = 1;
 	spin_unlock(&s->lock);
-	arch_timer_at(rdtsc() + tsc_khz() * TICK_US / 1000);
+	arch_timer_at(rdtsc() + tick_cycles());
+}
+
+/* The earliest deadline of the CPU's sleepers, 0 if none sleeps. */
+static uint64_t next_wake_locked(const struct cpu_sched *s)
+{
+	uint64_t next = 0;
+
+	for (const struct thread *t = s->sleepers; t; t = t->next)
+		if (!next || t->wake_tsc < next)
+			next = t->wake_tsc;
+	return next;
+}
+
+void sched_idle(void)
+{
+	struct cpu_sched *s = here();
+	uint64_t flags = spin_lock_irqsave(&s->lock);
+
+	if (s->head) {
+		schedule_locked(s, flags);
+		return;
+	}
+	/* Under nested emulation each tick costs several VM exits: a CPU
+	 * with nothing to run takes only the interrupts meant for it. */
+	arch_timer_at(next_wake_locked(s));
+	s->tick_stopped = 1;
+	s->halted = 1;
+	spin_unlock(&s->lock);
+	halt_enabling_irqs(); /* an interrupt sent meanwhile ends the halt */
 }
 
 void sched_preempt_point(void)
@@ -297,5 +358,5 @@ void sched_init_cpu(void)
 	s->idle.state = THREAD_RUNNABLE;
 	s->idle.flags = THREAD_DAEMON;
 	this_cpu()->current = &s->idle;
-	arch_timer_at(rdtsc() + tsc_khz() * TICK_US / 1000);
+	arch_timer_at(rdtsc() + tick_cycles());
 }

@@ -48,6 +48,14 @@ static void call_ipi(struct trap_frame *frame)
 	lapic_eoi();
 }
 
+/* Nothing to do but acknowledge: trap_dispatch's preemption point runs
+ * the thread that was made runnable. */
+static void reschedule_ipi(struct trap_frame *frame)
+{
+	(void)frame;
+	lapic_eoi();
+}
+
 static void spurious(struct trap_frame *frame)
 {
 	(void)frame; /* no EOI for the spurious vector */
@@ -64,6 +72,7 @@ static void boot_cpu0(const struct sv_boot_info *bi)
 	paging_init(bi);
 	idt_init();
 	irq_register(VECTOR_CALL_IPI, call_ipi);
+	irq_register(VECTOR_RESCHEDULE_IPI, reschedule_ipi);
 	irq_register(VECTOR_SPURIOUS, spurious);
 	timer_init();
 	__atomic_store_n(&tables_ready, 1, __ATOMIC_RELEASE);

@@ -27,25 +27,53 @@ SV_TEST(smp_call_runs_on_the_cpu_it_names)
 		SV_ASSERT_EQ(ran_on[cpu], cpu + 1);
 }
 
-static void note_ticks(void *arg)
+#define BUSY_MS 20 /* about 20 ticks */
+
+struct busy_cpus {
+	uint64_t ticks[CPUS_MAX]; /* ticks each CPU took while busy */
+	uint64_t done;
+};
+
+static void spin_and_count_ticks(void *arg)
 {
-	uint64_t *ticks = arg;
-	ticks[cpu_id()] = sched_ticks(cpu_id());
+	struct busy_cpus *b = arg;
+	uint64_t before = sched_ticks(cpu_id()), start = rdtsc();
+
+	while (rdtsc() - start < BUSY_MS * tsc_khz())
+		cpu_relax();
+	b->ticks[cpu_id()] = sched_ticks(cpu_id()) - before;
+	__atomic_add_fetch(&b->done, 1, __ATOMIC_RELEASE);
 }
 
-SV_TEST(lapic_timer_ticks_on_every_cpu)
+static void halt_for_ms(uint64_t ms)
 {
-	uint64_t before[CPUS_MAX], after[CPUS_MAX], start = rdtsc();
+	uint64_t start = rdtsc();
+
+	while (rdtsc() - start < ms * tsc_khz())
+		halt();
+}
+
+/* A CPU with a thread to run takes the scheduler's tick; one that idles
+ * stops it (each tick costs VM exits), whatever the other CPUs do. */
+SV_TEST(lapic_timer_ticks_on_every_busy_cpu_and_stops_on_idle_ones)
+{
+	static struct busy_cpus busy;
+	uint64_t idle_before[CPUS_MAX];
 
 	SV_ASSERT(tsc_khz() != 0);
+	busy = (struct busy_cpus){ 0 };
 	for (unsigned cpu = 0; cpu < cpus_online(); cpu++)
-		smp_call(cpu, note_ticks, before);
-	while (rdtsc() - start < 20 * tsc_khz()) /* 20 ms: about 20 ticks */
+		SV_ASSERT(thread_create_on(cpu, spin_and_count_ticks, &busy, 0));
+	while (__atomic_load_n(&busy.done, __ATOMIC_ACQUIRE) < cpus_online())
 		halt();
 	for (unsigned cpu = 0; cpu < cpus_online(); cpu++)
-		smp_call(cpu, note_ticks, after);
-	for (unsigned cpu = 0; cpu < cpus_online(); cpu++)
-		SV_ASSERT(after[cpu] >= before[cpu] + 2);
+		SV_ASSERT(busy.ticks[cpu] >= 2);
+	halt_for_ms(2); /* the busy threads' CPUs go idle */
+	for (unsigned cpu = 1; cpu < cpus_online(); cpu++)
+		idle_before[cpu] = sched_ticks(cpu);
+	halt_for_ms(BUSY_MS);
+	for (unsigned cpu = 1; cpu < cpus_online(); cpu++)
+		SV_ASSERT(sched_ticks(cpu) <= idle_before[cpu] + 1);
 }
 
 #define PTE_W 2ull

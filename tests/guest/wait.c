@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #include <arch/cpu.h>
 #include <kernel/kernel.h>
+#include <kernel/thread.h>
 
 #include "wait.h"
 
@@ -12,6 +13,6 @@ bool wait_for(volatile uint64_t *flag, uint64_t want, uint64_t ms)
 		if (rdtsc() - start > ms * tsc_khz())
 			return false;
 		else
-			halt();
+			thread_sleep_until(rdtsc() + tsc_khz() / 4);
 	return true;
 }

@@ -6,8 +6,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-/* Halts (so timer ticks run other threads) until *flag reaches `want` or
- * `ms` pass; returns whether it did. */
+/* Sleeps in quarter-millisecond steps (the CPU runs its other threads,
+ * or idles) until *flag reaches `want` or `ms` pass; returns whether it
+ * did. A thread's wait, never the idle context's. */
 bool wait_for(volatile uint64_t *flag, uint64_t want, uint64_t ms);
 
 #endif

@@ -42,6 +42,10 @@ struct thread {
 /* Per-CPU scheduler set-up; the calling context becomes the CPU's idle
  * thread, which runs when nothing else is runnable. */
 void sched_init_cpu(void);
+/* One round of the idle thread's loop: runs what is runnable, or halts
+ * with the CPU's tick stopped until an interrupt (a sleeper's deadline, a
+ * wake from another CPU, a call) comes. Interrupts on. */
+void sched_idle(void);
 
 /* Creates a thread on `cpu` (any CPU); NULL when out of memory. */
 struct thread *thread_create_on(unsigned cpu, void (*fn)(void *), void *arg,
@@ -51,7 +55,8 @@ void thread_exit(void) __attribute__((noreturn));
 /* Blocks the calling thread until thread_wake (or the deadline, for
  * thread_sleep_until). A wake that came before the block ends it at once,
  * so a wake meant for an earlier wait can end a later one: wait in a loop
- * on the condition. */
+ * on the condition. A wake interrupts the thread's CPU if that CPU idles;
+ * a busy CPU switches at its next tick. */
 void thread_block(void);
 void thread_wake(struct thread *t);
 void thread_sleep_until(uint64_t tsc);
@@ -65,7 +70,7 @@ uint64_t threads_alive(void);
 /* Timer ticks a CPU has taken. */
 uint64_t sched_ticks(unsigned cpu);
 
-/* Arms the calling CPU's one-shot timer (arch layer). */
+/* Arms the calling CPU's one-shot timer (arch layer); 0 disarms it. */
 void arch_timer_at(uint64_t tsc);
 
 /* The timer tick (arch layer): wakes sleepers, asks for preemption. */

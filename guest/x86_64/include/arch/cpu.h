@@ -87,4 +87,11 @@ static inline void halt(void)
 	__asm__ volatile("hlt" ::: "memory");
 }
 
+/* sti's one-instruction shadow: an interrupt pending at the sti ends the
+ * hlt rather than slipping in before it. */
+static inline void halt_enabling_irqs(void)
+{
+	__asm__ volatile("sti; hlt" ::: "memory");
+}
+
 #endif

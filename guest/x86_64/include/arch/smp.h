@@ -5,4 +5,8 @@
 /* Interrupts `cpu` so that it runs smp_call_handle(). */
 void arch_send_call_ipi(unsigned cpu);
 
+/* Interrupts `cpu` so that it reschedules on the way out (a thread was
+ * made runnable there). */
+void arch_send_reschedule_ipi(unsigned cpu);
+
 #endif

@@ -17,6 +17,7 @@ struct trap_frame {
 #define IST_DOUBLE_FAULT 1 /* its own stack: see gdt.c */
 #define VECTOR_TIMER 0x20
 #define VECTOR_CALL_IPI 0xf0
+#define VECTOR_RESCHEDULE_IPI 0xf1
 #define VECTOR_SPURIOUS 0xff
 
 typedef void (*irq_handler)(struct trap_frame *frame);
