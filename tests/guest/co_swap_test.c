@@ -30,16 +30,7 @@ static int64_t add_to_counter(struct load *l, unsigned cpu, uint64_t i)
 
 /* ---- counters swapped under load ----------------------------------------- */
 
-/* 1,000 swaps on one vCPU. With more, the CI sandbox (one emulated CPU,
- * which the vCPUs take turns on) makes every contended lock wait out its
- * holder's time slice, and a swap, which waits for every CPU's threads to
- * turn over twice, costs tenths of a second: 100 swaps still cross every
- * phase under load a hundred times. The hosted suite does 1,000 on 4
- * truly parallel CPUs under TSan. */
-static unsigned swaps_to_run(void)
-{
-	return cpus_online() == 1 ? 1000 : 100;
-}
+#define SWAPS 1000
 
 struct swap_round {
 	struct co_swap *swap;
@@ -65,7 +56,7 @@ SV_TEST(counter_swapped_between_shared_and_distributed_under_load_counts_exactly
 	SV_ASSERT(id != NULL);
 	load = (struct load){ .call = add_to_counter, .arg = id };
 	SV_ASSERT(load_start(&load, 1));
-	for (unsigned n = 0; n < swaps_to_run(); n++) {
+	for (unsigned n = 0; n < SWAPS; n++) {
 		struct co_root *old_root = co_root_of(id);
 		struct co_root *to = n % 2 ? counter_root_shared() : counter_root_distributed();
 		struct co_swap *swap;

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /* Hosted arch layer (tests): user space has no interrupts to mask. A
- * spinning "CPU" yields, because a host thread holding the next ticket may
- * not be scheduled at all while we spin (2 cores, more threads). */
+ * spinning "CPU" yields, because the host thread holding the lock may not
+ * be scheduled at all while we spin (2 cores, more threads). */
 #ifndef SV_ARCH_CPU_H
 #define SV_ARCH_CPU_H
 
