@@ -229,7 +229,7 @@ static void finish(struct co_swap *s, struct co_root *root, enum phase phase)
 
 	if (co_interpose_end(s->ip, root) != 0)
 		panic("cobj: swap of %p: its root changed under the mediator "
-		      "(interposed or destroyed mid-swap)", (void *)s->id);
+		      "(destroyed mid-swap)", (void *)s->id);
 	flags = spin_lock_irqsave(&s->lock);
 	__atomic_store_n(&s->phase, phase, __ATOMIC_SEQ_CST);
 	for (struct waiter *w = s->waiters; w; w = w->next) {
@@ -274,7 +274,7 @@ static struct co_swap *swap_create(coid_t id, struct co_root *from, struct co_ro
 	s->format = co_negotiate(from->transfer->exports, to->transfer->imports);
 	s->phase = FORWARD;
 	s->refs = 3;
-	s->ip = co_interpose(id, &s->mediator);
+	s->ip = co_interpose_exclusive(id, &s->mediator);
 	if (!s->ip) {
 		kfree(s);
 		return NULL;

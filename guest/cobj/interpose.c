@@ -34,6 +34,7 @@ struct co_interposer {
 	coid_t id;
 	struct co_root *inner;    /* the wrapped root */
 	struct co_wrapper *wrapper;
+	bool exclusive;           /* no interposer may go on top */
 	struct interposer_rep *reps[CPUS_MAX];
 	struct generation_request reclaim;
 };
@@ -93,21 +94,40 @@ static const struct co_root_ops interposer_root_ops = {
 	.destroy = interposer_destroy,
 };
 
-struct co_interposer *co_interpose(coid_t id, struct co_wrapper *w)
+/* A swap's mediator must be the one its swap takes out at the end. */
+static bool takes_no_interposer(const struct co_root *root)
 {
-	struct co_interposer *ip = kzalloc(sizeof(*ip));
+	return co_root_is_interposer(root) && ((const struct co_interposer *)root)->exclusive;
+}
 
-	if (!ip)
+static struct co_interposer *interpose(coid_t id, struct co_wrapper *w, bool exclusive)
+{
+	struct co_root *inner = co_root_of(id);
+	struct co_interposer *ip;
+
+	if (!inner || takes_no_interposer(inner) || !(ip = kzalloc(sizeof(*ip))))
 		return NULL;
 	ip->base.ops = &interposer_root_ops;
 	ip->id = id;
 	ip->wrapper = w;
-	ip->inner = co_root_of(id);
-	if (!ip->inner || co_swing_root(id, ip->inner, &ip->base) != 0) {
+	ip->inner = inner;
+	ip->exclusive = exclusive;
+	/* Fails if the root changed since we looked (a swap began). */
+	if (co_swing_root(id, inner, &ip->base) != 0) {
 		kfree(ip);
 		return NULL;
 	}
 	return ip;
+}
+
+struct co_interposer *co_interpose(coid_t id, struct co_wrapper *w)
+{
+	return interpose(id, w, false);
+}
+
+struct co_interposer *co_interpose_exclusive(coid_t id, struct co_wrapper *w)
+{
+	return interpose(id, w, true);
 }
 
 static void reclaim_when_quiescent(void *arg)

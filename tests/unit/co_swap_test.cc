@@ -303,6 +303,39 @@ TEST_F(CoSwap, CallsThatNeverEndAbortTheSwapByTimeoutAndNothingIsLost) {
   ASSERT_EQ(cos_destroy(id), 0);
 }
 
+TEST_F(CoSwap, InterposingMidSwapIsRefusedAndWorksAgainOnceTheSwapEnds) {
+  void *id = css_probe_create(), *original = css_root_of(id);
+  ASSERT_NE(id, nullptr);
+  int open = 0;
+  std::thread stuck = OnCpu(3, [&] {  // holds the forward phase open
+    struct thread *t = cos_thread_begin();
+    css_probe_gate(id, &open);
+    cos_thread_end(t);
+  });
+  while (css_probe_value(id) == 0) std::this_thread::yield();
+  void *to = css_probe_root(), *swap = nullptr;
+  int swapped = -1;
+  std::thread swapper = OnCpu(1, [&] { swapped = css_hot_swap(id, to, 200'000, &swap); });
+  while (css_root_of(id) == original) std::this_thread::yield();  // mediator on
+  EXPECT_EQ(css_tap_attach(id, 0), nullptr) << "a wrapper went on top of a mediator";
+  swapper.join();
+  EXPECT_EQ(swapped, CSS_ETIMEDOUT);
+  EXPECT_EQ(css_root_of(id), original) << "the aborted swap put the object back";
+  const uint64_t released0 = css_taps_released();
+  void *tap = css_tap_attach(id, 0);
+  ASSERT_NE(tap, nullptr);
+  css_probe_add(id, 5);
+  EXPECT_EQ(css_tap_precalls(tap, CSS_ADD), 1u);
+  ASSERT_EQ(css_tap_detach(tap), 0);
+  __atomic_store_n(&open, 1, __ATOMIC_RELEASE);
+  stuck.join();  // the last thread of the detach's generation
+  EXPECT_EQ(css_taps_released(), released0 + 1);
+  css_tap_free(tap);
+  EXPECT_EQ(css_probe_value(id), 6);
+  css_root_destroy(to);
+  ASSERT_EQ(cos_destroy(id), 0);
+}
+
 TEST_F(CoSwap, TimeoutInTheBlockPhaseSendsTheWaitingCallsToTheOldRoot) {
   void *id = css_probe_create(), *original = css_root_of(id), *to = css_probe_root();
   ASSERT_NE(id, nullptr);

@@ -62,8 +62,14 @@ struct co_wrapper {
 struct co_interposer;
 
 /* Puts `w` in front of every call to `id` from now on: NULL when out of
- * memory or when `id` is not in service. */
+ * memory, when `id` is not in service, or while an exclusive interposer
+ * (a hot swap's mediator) holds it. Interposers stack; detach in reverse. */
 struct co_interposer *co_interpose(coid_t id, struct co_wrapper *w);
+
+/* As co_interpose, and nothing may interpose on top until it is detached
+ * or ended: what a hot swap's mediator needs, since the swap's end takes
+ * out exactly its own interposer. */
+struct co_interposer *co_interpose_exclusive(coid_t id, struct co_wrapper *w);
 
 /* Takes the wrapper out again: new calls go straight to the object;
  * calls already in the wrapper finish through it, and after quiescence
