@@ -29,8 +29,7 @@ struct cpu_sched {
 	struct thread *zombie;      /* died, to free after the switch */
 	struct thread idle;         /* the CPU's boot context */
 	int need_resched;
-	int halted;       /* the idle thread halts: only an interrupt wakes it */
-	int tick_stopped; /* by the idle thread: no tick until it leaves */
+	int tick_stopped; /* the idle thread halts: only an interrupt wakes it */
 	uint64_t ticks;
 };
 
@@ -87,13 +86,13 @@ static uint64_t tick_cycles(void)
 /* With s->lock held, for a thread just made runnable on `cpu`: that CPU
  * switches at its next preemption point. True when that point must be
  * made now, by an interrupt (sent after the unlock): the CPU is another
- * one, halting in its idle loop with its tick stopped. */
+ * one, halting in its idle loop with its tick stopped, and nobody has
+ * asked it yet (one interrupt is enough). */
 static bool want_resched_locked(struct cpu_sched *s, unsigned cpu)
 {
-	bool kick = cpu != cpu_id() && s->halted;
+	bool kick = cpu != cpu_id() && s->tick_stopped && !s->need_resched;
 
 	s->need_resched = 1;
-	s->halted = 0; /* one interrupt is enough */
 	return kick;
 }
 
@@ -124,7 +123,6 @@ static void schedule_locked(struct cpu_sched *s, uint64_t flags)
 	s->need_resched = 0;
 	if (prev == &s->idle && next != prev && s->tick_stopped) {
 		s->tick_stopped = 0;
-		s->halted = 0;
 		arch_timer_at(rdtsc() + tick_cycles());
 	}
 	if (next != prev) {
@@ -337,7 +335,7 @@ void sched_idle(void)
 	 * with nothing to run takes only the interrupts meant for it. */
 	arch_timer_at(next_wake_locked(s));
 	s->tick_stopped = 1;
-	s->halted = 1;
+	s->need_resched = 0; /* nothing to run: the next wake must interrupt */
 	spin_unlock(&s->lock);
 	halt_enabling_irqs(); /* an interrupt sent meanwhile ends the halt */
 }

@@ -30,7 +30,7 @@ bool load_start(struct load *l, unsigned per_cpu);
 /* A chain making no call for this long has stalled. */
 #define LOAD_STALL_MS 30000
 
-/* Waits (halting) until `calls` more calls have been made; false, and the
+/* Waits (sleeping) until `calls` more calls have been made; false, and the
  * running test failed with the load's counts, if they stalled. */
 bool load_progress(struct load *l, uint64_t calls);
 

@@ -10,6 +10,8 @@
 #include <kernel/test.h>
 #include <kernel/thread.h>
 
+#include "wait.h"
+
 static void record_cpu(void *arg)
 {
 	unsigned *ran_on = arg;
@@ -45,14 +47,6 @@ static void spin_and_count_ticks(void *arg)
 	__atomic_add_fetch(&b->done, 1, __ATOMIC_RELEASE);
 }
 
-static void halt_for_ms(uint64_t ms)
-{
-	uint64_t start = rdtsc();
-
-	while (rdtsc() - start < ms * tsc_khz())
-		halt();
-}
-
 /* A CPU with a thread to run takes the scheduler's tick; one that idles
  * stops it (each tick costs VM exits), whatever the other CPUs do. */
 SV_TEST(lapic_timer_ticks_on_every_busy_cpu_and_stops_on_idle_ones)
@@ -64,14 +58,13 @@ SV_TEST(lapic_timer_ticks_on_every_busy_cpu_and_stops_on_idle_ones)
 	busy = (struct busy_cpus){ 0 };
 	for (unsigned cpu = 0; cpu < cpus_online(); cpu++)
 		SV_ASSERT(thread_create_on(cpu, spin_and_count_ticks, &busy, 0));
-	while (__atomic_load_n(&busy.done, __ATOMIC_ACQUIRE) < cpus_online())
-		halt();
+	SV_ASSERT(wait_for(&busy.done, cpus_online(), 10000));
 	for (unsigned cpu = 0; cpu < cpus_online(); cpu++)
 		SV_ASSERT(busy.ticks[cpu] >= 2);
-	halt_for_ms(2); /* the busy threads' CPUs go idle */
+	thread_sleep_until(rdtsc() + 2 * tsc_khz()); /* their CPUs go idle */
 	for (unsigned cpu = 1; cpu < cpus_online(); cpu++)
 		idle_before[cpu] = sched_ticks(cpu);
-	halt_for_ms(BUSY_MS);
+	thread_sleep_until(rdtsc() + BUSY_MS * tsc_khz());
 	for (unsigned cpu = 1; cpu < cpus_online(); cpu++)
 		SV_ASSERT(sched_ticks(cpu) <= idle_before[cpu] + 1);
 }
