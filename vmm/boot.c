@@ -9,6 +9,7 @@
 #include <sys/ioctl.h>
 
 #include <sv/abi.h>
+#include <sv/ring.h>
 
 #include "boot_layout.h"
 #include "boot_paging.h"
@@ -52,6 +53,20 @@ static uint64_t stacks_base(const struct vm *vm)
 	return vm->ram_size - vm->ncpus * BOOT_STACK_SIZE;
 }
 
+/* The request ring sits right below the stacks: a queue per CPU and the
+ * control queue. */
+static unsigned ring_queues(const struct vm *vm)
+{
+	return vm->ncpus + 1;
+}
+
+static uint64_t ring_base(const struct vm *vm)
+{
+	uint64_t size = ring_queues(vm) * (uint64_t)sizeof(struct sv_ring_queue);
+
+	return stacks_base(vm) > size + BOOT_KERNEL_MIN ? stacks_base(vm) - size : 0;
+}
+
 static int fill_boot_info(struct vm *vm, const struct elf_image *img,
 			  const char *cmdline)
 {
@@ -70,13 +85,16 @@ static int fill_boot_info(struct vm *vm, const struct elf_image *img,
 	bi->ram_size = vm->ram_size;
 	bi->stack_size = BOOT_STACK_SIZE;
 	bi->stacks_base = stacks_base(vm);
+	bi->ring_base = ring_base(vm);
+	bi->ring_queues = ring_queues(vm);
 	bi->tsc_khz = (uint64_t)ioctl(vm->vcpus[0].fd, KVM_GET_TSC_KHZ, 0);
 	if ((int64_t)bi->tsc_khz < 0)
 		bi->tsc_khz = 0;
 	add_region(bi, 0, BOOT_KERNEL_MIN, SV_MEM_BOOT);
 	add_region(bi, BOOT_KERNEL_MIN, img->phys_start, SV_MEM_RAM);
 	add_region(bi, img->phys_start, kernel_end, SV_MEM_KERNEL);
-	add_region(bi, kernel_end, bi->stacks_base, SV_MEM_RAM);
+	add_region(bi, kernel_end, bi->ring_base, SV_MEM_RAM);
+	add_region(bi, bi->ring_base, bi->stacks_base, SV_MEM_RING);
 	add_region(bi, bi->stacks_base, vm->ram_size, SV_MEM_STACKS);
 	if (cmdline)
 		strcpy(bi->cmdline, cmdline);
@@ -143,11 +161,22 @@ int vm_load_kernel(struct vm *vm, const char *path, const char *cmdline)
 {
 	struct elf_target target = {
 		.ram = vm->ram, .ram_size = vm->ram_size,
-		.load_min = BOOT_KERNEL_MIN, .load_max = stacks_base(vm),
+		.load_min = BOOT_KERNEL_MIN, .load_max = ring_base(vm),
 	};
 	struct elf_image img;
 	uint64_t cr3;
-	int err = elf_load(path, &target, &img);
+	int err;
+
+	if (!ring_base(vm)) {
+		fprintf(stderr, "swapvisor: %llu MiB of guest RAM leaves no room for the "
+			"request ring of %u vCPUs (%u queues of %zu KiB)\n",
+			(unsigned long long)(vm->ram_size >> 20), vm->ncpus, ring_queues(vm),
+			sizeof(struct sv_ring_queue) >> 10);
+		return -ENOMEM;
+	}
+	vm->ring_base = ring_base(vm);
+	vm->ring_queues = ring_queues(vm);
+	err = elf_load(path, &target, &img);
 
 	if (!err)
 		err = fill_boot_info(vm, &img, cmdline);

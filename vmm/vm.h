@@ -103,6 +103,8 @@ struct vm {
 	struct uart_state uart;
 	uint64_t entry;
 	uint64_t boot_info_gpa;
+	uint64_t ring_base;    /* request ring (sv/ring.h): queue 0's address */
+	unsigned ring_queues;  /* ncpus request queues and the control queue */
 	uint64_t start_ns;
 
 	pthread_mutex_t lock;

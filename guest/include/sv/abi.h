@@ -27,7 +27,7 @@
 
 #include <stdint.h>
 
-#define SV_ABI_VERSION 1u
+#define SV_ABI_VERSION 2u
 
 /* ---- boot info ------------------------------------------------------ */
 
@@ -38,6 +38,7 @@ enum sv_mem_type {
 	SV_MEM_BOOT = 2,     /* VMM boot structures: boot info, GDT, page tables */
 	SV_MEM_STACKS = 3,   /* per-CPU boot stacks */
 	SV_MEM_KERNEL = 4,   /* the loaded kernel image */
+	SV_MEM_RING = 5,     /* the request ring's queues (sv/ring.h) */
 };
 
 struct sv_mem_region {
@@ -58,8 +59,9 @@ struct sv_boot_info {
 	uint64_t stack_size;    /* bytes of boot stack per CPU */
 	uint64_t stacks_base;   /* CPU n's stack is [base + n*size, base + (n+1)*size) */
 	uint64_t tsc_khz;       /* guest TSC frequency, 0 if unknown */
+	uint64_t ring_base;     /* guest-physical address of queue 0 (sv/ring.h) */
+	uint32_t ring_queues;   /* ncpus request queues, then the control queue */
 	uint32_t nregions;
-	uint32_t pad;
 	struct sv_mem_region regions[SV_MEM_REGIONS_MAX];
 	char cmdline[SV_CMDLINE_MAX]; /* NUL-terminated guest arguments */
 };
@@ -82,7 +84,21 @@ enum sv_hypercall {
 #define SV_OK 0
 #define SV_EFAULT (-14) /* an address or length lies outside guest RAM */
 #define SV_EINVAL (-22) /* a field holds a value the call does not accept */
-#define SV_ENOSYS (-38) /* no such hypercall */
+#define SV_ENOSYS (-38) /* no such hypercall (or ring opcode) */
+
+/* More answers, from the services behind the request ring (sv/ring.h);
+ * the numbers are Linux's errno values, negated. */
+#define SV_ENOENT (-2)        /* no such file or directory */
+#define SV_EIO (-5)           /* the block store failed */
+#define SV_ENOMEM (-12)       /* out of memory */
+#define SV_EBUSY (-16)        /* in use (a swap in progress) */
+#define SV_EEXIST (-17)       /* already exists */
+#define SV_ENOTDIR (-20)      /* a path component is not a directory */
+#define SV_EISDIR (-21)       /* a directory where a file was wanted */
+#define SV_EFBIG (-27)        /* offset or size past the largest file */
+#define SV_ENOSPC (-28)       /* the block store is full */
+#define SV_ENAMETOOLONG (-36) /* a path or a name too long */
+#define SV_ENOTEMPTY (-39)    /* deleting a directory that has entries */
 
 /* Argument structs are 8-byte aligned wherever the guest puts them. */
 #define SV_HC_ARG __attribute__((aligned(8)))
@@ -130,6 +146,6 @@ SV_STATIC_ASSERT(sizeof(struct sv_mem_region) == 24);
 SV_STATIC_ASSERT(sizeof(struct sv_hc_puts) == 16);
 SV_STATIC_ASSERT(sizeof(struct sv_hc_test_report) == 40);
 SV_STATIC_ASSERT(sizeof(struct sv_boot_info) ==
-		 56 + 24 * SV_MEM_REGIONS_MAX + SV_CMDLINE_MAX);
+		 64 + 24 * SV_MEM_REGIONS_MAX + SV_CMDLINE_MAX);
 
 #endif
