@@ -192,5 +192,6 @@ int vm_load_kernel(struct vm *vm, const char *path, const char *cmdline)
 			path, BOOT_PT_POOL_GPA, BOOT_PT_POOL_END);
 		return -ENOMEM;
 	}
-	return boot_vcpus(vm, cr3);
+	err = boot_vcpus(vm, cr3);
+	return err ? err : ring_device_setup(vm);
 }

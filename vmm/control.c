@@ -53,12 +53,42 @@ struct control {
 
 /* ---- responses ------------------------------------------------------- */
 
+/* Sends bytes of the response, with the session's descriptors (if any)
+ * attached to the first of them: they travel with the answer that names
+ * them, and are sent once. */
+static ssize_t send_some(struct client *c)
+{
+	struct control_session *s = &c->session;
+	struct iovec iov = { c->out + c->out_off, c->out_len - c->out_off };
+	union {
+		struct cmsghdr align;
+		char buf[CMSG_SPACE(sizeof(int) * CONTROL_FDS_MAX)];
+	} control;
+	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
+	ssize_t n;
+
+	if (s->n_send_fds) {
+		struct cmsghdr *cm;
+
+		msg.msg_control = control.buf;
+		msg.msg_controllen = CMSG_SPACE(sizeof(int) * s->n_send_fds);
+		cm = CMSG_FIRSTHDR(&msg);
+		cm->cmsg_level = SOL_SOCKET;
+		cm->cmsg_type = SCM_RIGHTS;
+		cm->cmsg_len = CMSG_LEN(sizeof(int) * s->n_send_fds);
+		memcpy(CMSG_DATA(cm), s->send_fds, sizeof(int) * s->n_send_fds);
+	}
+	n = sendmsg(c->fd, &msg, MSG_NOSIGNAL | MSG_DONTWAIT);
+	if (n > 0)
+		s->n_send_fds = 0;
+	return n;
+}
+
 /* Sends what the socket takes now; returns false when the client is gone. */
 static bool flush_out(struct client *c)
 {
 	while (c->out) {
-		ssize_t n = send(c->fd, c->out + c->out_off, c->out_len - c->out_off,
-				 MSG_NOSIGNAL | MSG_DONTWAIT);
+		ssize_t n = send_some(c);
 
 		if (n < 0)
 			return errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR;

@@ -271,6 +271,38 @@ static json_t *cmd_quit(struct vm *vm, struct control_session *s,
 	return json_pack("{s:b, s:i}", "ok", 1, "status", req->status);
 }
 
+static void lend_fd(struct control_session *s, int fd)
+{
+	s->send_fds[s->n_send_fds++] = fd;
+}
+
+/* Lends the service queues to this connection: the answer carries the
+ * guest RAM memfd, then every service queue's kick fd, then its call fd
+ * (sv/ring.h, vmm/ring_device.h); the client maps the queues from the
+ * memfd. They are the connection's until it closes. */
+static json_t *cmd_ring_attach(struct vm *vm, struct control_session *s,
+			       const struct control_request *req, int *stop_status)
+{
+	unsigned nq = vm->ncpus;
+
+	(void)req, (void)stop_status;
+	if (s->ring_lent)
+		return control_error("ring-attach: this connection already has the ring");
+	if (!ring_device_lend(vm))
+		return control_error("ring-attach: another connection has the request ring "
+				     "(one load generator at a time)");
+	s->ring_lent = true;
+	lend_fd(s, vm->ram_fd);
+	for (unsigned q = 0; q < nq; q++)
+		lend_fd(s, vm->ring.kick_fd[q]);
+	for (unsigned q = 0; q < nq; q++)
+		lend_fd(s, vm->ring.call_fd[q]);
+	return json_pack("{s:b, s:I, s:o, s:I, s:I, s:I}", "ok", 1, "queues", (json_int_t)nq,
+			 "ring_gpa", hex(vm->ring_base),
+			 "queue_size", (json_int_t)sizeof(struct sv_ring_queue),
+			 "slots", (json_int_t)SV_RING_SLOTS, "fds", (json_int_t)s->n_send_fds);
+}
+
 static const handler_fn handlers[CONTROL_CMDS] = {
 	[CONTROL_STATUS] = cmd_status,
 	[CONTROL_PAUSE] = cmd_pause,
@@ -279,6 +311,7 @@ static const handler_fn handlers[CONTROL_CMDS] = {
 	[CONTROL_READ_PHYS] = cmd_read_phys,
 	[CONTROL_TRANSLATE] = cmd_translate,
 	[CONTROL_QUIT] = cmd_quit,
+	[CONTROL_RING_ATTACH] = cmd_ring_attach,
 };
 
 json_t *control_execute(struct vm *vm, struct control_session *s,
@@ -294,4 +327,7 @@ void control_session_end(struct vm *vm, struct control_session *s)
 {
 	for (; s->pauses; s->pauses--)
 		vm_resume(vm);
+	if (s->ring_lent)
+		ring_device_return(vm);
+	s->ring_lent = false;
 }

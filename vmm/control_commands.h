@@ -8,12 +8,21 @@
 
 #include <jansson.h>
 
+#include <sv/ring.h>
+
 #include "control_request.h"
 #include "vm.h"
+
+#define CONTROL_FDS_MAX (1 + 2 * SV_RING_QUEUES_MAX)
 
 /* What one connection holds on the VM. */
 struct control_session {
 	unsigned pauses; /* vm_pause() calls this connection has not resumed */
+	bool ring_lent;  /* it has the request ring's service queues */
+	/* Descriptors to send with the next response (SCM_RIGHTS): the VM's
+	 * own, so the transport passes them on and never closes them. */
+	int send_fds[CONTROL_FDS_MAX];
+	unsigned n_send_fds;
 };
 
 /*
@@ -25,7 +34,8 @@ struct control_session {
 json_t *control_execute(struct vm *vm, struct control_session *s,
 			const struct control_request *req, int *stop_status);
 
-/* Releases every pause the session still holds (its client went away). */
+/* Releases every pause and the ring the session still holds (its client
+ * went away). */
 void control_session_end(struct vm *vm, struct control_session *s);
 
 /* {"ok":false,"error":message}; NULL when out of memory. */

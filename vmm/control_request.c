@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sv/ring.h>
+
 #include "control_request.h"
 
 #define QUOTE_MAX 48 /* bytes of a quoted value inside an error message */
@@ -202,6 +204,31 @@ static int parse_quit(json_t *obj, struct control_request *req, char *err)
 	return 0;
 }
 
+static const char *const fcm_policies[SV_FCM_POLICY_MAX] = {
+	[SV_FCM_POLICY_SHARED] = "shared",
+	[SV_FCM_POLICY_REPLICATED] = "replicated",
+	[SV_FCM_POLICY_ADAPTIVE] = "adaptive",
+};
+
+static int parse_fcm_policy(json_t *obj, struct control_request *req, char *err)
+{
+	json_t *v = json_object_get(obj, "policy");
+	char q[QUOTE_MAX];
+
+	for (unsigned p = 0; json_is_string(v) && p < SV_FCM_POLICY_MAX; p++) {
+		if (!strcmp(json_string_value(v), fcm_policies[p])) {
+			req->policy = p;
+			return 0;
+		}
+	}
+	if (!v)
+		fail(err, "fcm-policy: \"policy\" is required (shared, replicated or adaptive)");
+	else
+		fail(err, "fcm-policy: \"policy\" must be shared, replicated or adaptive, got %s",
+		     quote(v, q));
+	return -1;
+}
+
 static const struct cmd_spec specs[CONTROL_CMDS] = {
 	[CONTROL_STATUS] = { "status", { NULL }, parse_none },
 	[CONTROL_PAUSE] = { "pause", { NULL }, parse_none },
@@ -210,6 +237,9 @@ static const struct cmd_spec specs[CONTROL_CMDS] = {
 	[CONTROL_READ_PHYS] = { "read-phys", { "addr", "len", NULL }, parse_read_phys },
 	[CONTROL_TRANSLATE] = { "translate", { "cpu", "vaddr", NULL }, parse_translate },
 	[CONTROL_QUIT] = { "quit", { "status", NULL }, parse_quit },
+	[CONTROL_RING_ATTACH] = { "ring-attach", { NULL }, parse_none },
+	[CONTROL_GUEST_STATS] = { "guest-stats", { NULL }, parse_none },
+	[CONTROL_FCM_POLICY] = { "fcm-policy", { "policy", NULL }, parse_fcm_policy },
 };
 
 const char *control_cmd_name(enum control_cmd cmd)

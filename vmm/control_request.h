@@ -28,6 +28,9 @@ enum control_cmd {
 	CONTROL_READ_PHYS,
 	CONTROL_TRANSLATE,
 	CONTROL_QUIT,
+	CONTROL_RING_ATTACH,
+	CONTROL_GUEST_STATS,
+	CONTROL_FCM_POLICY,
 	CONTROL_CMDS
 };
 
@@ -39,6 +42,7 @@ struct control_request {
 	uint64_t len;   /* read-phys */
 	uint64_t vaddr; /* translate */
 	int status;     /* quit */
+	unsigned policy; /* fcm-policy: enum sv_fcm_policy */
 };
 
 /*

@@ -177,6 +177,7 @@ void vm_destroy(struct vm *vm)
 	if (!vm)
 		return;
 	vcpus_destroy(vm);
+	ring_device_teardown(vm);
 	if (vm->ram)
 		munmap(vm->ram, vm->ram_size);
 	if (vm->ram_fd >= 0)

@@ -23,6 +23,7 @@
 
 #include "exit_reasons.h"
 #include "memslots.h"
+#include "ring_device.h"
 
 #define VM_CPUS_MAX 64
 #define VM_MEM_MAX (3ull << 30) /* RAM stays below the 32-bit MMIO hole */
@@ -105,6 +106,7 @@ struct vm {
 	uint64_t boot_info_gpa;
 	uint64_t ring_base;    /* request ring (sv/ring.h): queue 0's address */
 	unsigned ring_queues;  /* ncpus request queues and the control queue */
+	struct ring_device ring;
 	uint64_t start_ns;
 
 	pthread_mutex_t lock;

@@ -9,6 +9,7 @@
 #include <kernel/page_alloc.h>
 #include <kernel/panic.h>
 #include <kernel/printf.h>
+#include <kernel/services.h>
 #include <kernel/test.h>
 #include <kernel/thread.h>
 
@@ -20,7 +21,8 @@ static void __attribute__((noreturn)) idle(void)
 }
 
 /* CPU 0 runs the self-tests the command line names and exits with their
- * verdict; without tests the kernel says hello and idles. */
+ * verdict; without tests the kernel starts its services and idles while
+ * the request ring's dispatchers serve. */
 void kernel_main(const struct sv_boot_info *bi, unsigned cpu)
 {
 	if (cpu != 0) {
@@ -36,5 +38,8 @@ void kernel_main(const struct sv_boot_info *bi, unsigned cpu)
 		sv_exit((uint32_t)run_tests(bi->cmdline));
 	printk("swapvisor guest kernel: %u CPUs, %llu MiB RAM\n", bi->ncpus,
 	       (unsigned long long)(bi->ram_size >> 20));
+	if (services_start(bi))
+		panic("services: cannot start (the message above says which)");
+	printk("services: serving %u request queues and the control queue\n", bi->ncpus);
 	idle();
 }

@@ -14,6 +14,7 @@
 #include <kernel/early_alloc.h>
 #include <kernel/kernel.h>
 #include <kernel/percpu.h>
+#include <kernel/request_ring.h>
 #include <kernel/smp.h>
 
 /* Exit statuses for a boot that cannot go on (no console is trusted yet). */
@@ -56,6 +57,20 @@ static void reschedule_ipi(struct trap_frame *frame)
 	lapic_eoi();
 }
 
+static void ring_requests(struct trap_frame *frame)
+{
+	(void)frame;
+	request_ring_interrupt(false);
+	lapic_eoi();
+}
+
+static void ring_control(struct trap_frame *frame)
+{
+	(void)frame;
+	request_ring_interrupt(true);
+	lapic_eoi();
+}
+
 static void spurious(struct trap_frame *frame)
 {
 	(void)frame; /* no EOI for the spurious vector */
@@ -73,6 +88,8 @@ static void boot_cpu0(const struct sv_boot_info *bi)
 	idt_init();
 	irq_register(VECTOR_CALL_IPI, call_ipi);
 	irq_register(VECTOR_RESCHEDULE_IPI, reschedule_ipi);
+	irq_register(SV_RING_VECTOR, ring_requests);
+	irq_register(SV_RING_CTL_VECTOR, ring_control);
 	irq_register(VECTOR_SPURIOUS, spurious);
 	timer_init();
 	__atomic_store_n(&tables_ready, 1, __ATOMIC_RELEASE);

@@ -1,0 +1,18 @@
+// SPDX-License-Identifier: GPL-2.0-only
+#include <kernel/printf.h>
+#include <kernel/request_ring.h>
+#include <kernel/services.h>
+
+int services_start(const struct sv_boot_info *bi)
+{
+	int err = counter_service_init();
+
+	if (err) {
+		printk("services: counters: error %d\n", err);
+		return err;
+	}
+	err = request_ring_start(bi);
+	if (err)
+		printk("services: request ring: error %d\n", err);
+	return err;
+}
