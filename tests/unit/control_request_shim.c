@@ -32,6 +32,7 @@ int crs_parse(const char *line, size_t len, struct crs_request *out,
 		out->len = req.len;
 		out->vaddr = req.vaddr;
 		out->status = req.status;
+		out->policy = req.policy;
 	}
 	control_request_release(&req);
 	return ret;

@@ -20,6 +20,7 @@ struct crs_request {
 	uint64_t len;
 	uint64_t vaddr;
 	int status;
+	unsigned policy; /* fcm-policy: 0 shared, 1 replicated, 2 adaptive */
 	char id[128]; /* the "id" as compact JSON, "" when the request had none */
 };
 

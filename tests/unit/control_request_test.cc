@@ -113,7 +113,7 @@ TEST(ControlRequest, ToleratesWhitespace)
 
 TEST(ControlRequest, CommandNamesRoundTrip)
 {
-	ASSERT_EQ(crs_cmd_count(), 7);
+	ASSERT_EQ(crs_cmd_count(), 10);
 	for (int i = 0; i < crs_cmd_count(); i++) {
 		const char *name = crs_cmd_name(i);
 
@@ -259,6 +259,27 @@ TEST(ControlRequest, AddressesMustBeIntegersOrHexStrings)
 		  R"(read-phys: "len" must be a non-negative integer or a "0x..." hex string, got [1])");
 	EXPECT_EQ(ErrorOf(R"({"cmd":"translate","cpu":0,"vaddr":4096.5})"),
 		  R"(translate: "vaddr" must be a non-negative integer or a "0x..." hex string, got 4096.5)");
+}
+
+TEST(ControlRequest, FcmPolicyNamesOneOfThree)
+{
+	EXPECT_EQ(Ok(R"({"cmd":"fcm-policy","policy":"shared"})").policy, 0u);
+	EXPECT_EQ(Ok(R"({"cmd":"fcm-policy","policy":"replicated"})").policy, 1u);
+	EXPECT_EQ(Ok(R"({"cmd":"fcm-policy","policy":"adaptive"})").policy, 2u);
+	EXPECT_EQ(ErrorOf(R"({"cmd":"fcm-policy"})"),
+		  R"(fcm-policy: "policy" is required (shared, replicated or adaptive))");
+	EXPECT_EQ(ErrorOf(R"({"cmd":"fcm-policy","policy":"Shared"})"),
+		  R"(fcm-policy: "policy" must be shared, replicated or adaptive, got "Shared")");
+	EXPECT_EQ(ErrorOf(R"({"cmd":"fcm-policy","policy":1})"),
+		  R"(fcm-policy: "policy" must be shared, replicated or adaptive, got 1)");
+}
+
+TEST(ControlRequest, RingCommandsTakeNoArguments)
+{
+	EXPECT_EQ(ErrorOf(R"({"cmd":"ring-attach","queues":2})"),
+		  R"(ring-attach: unknown key "queues")");
+	EXPECT_EQ(ErrorOf(R"({"cmd":"guest-stats","cpu":0})"),
+		  R"(guest-stats: unknown key "cpu")");
 }
 
 TEST(ControlRequest, QuitStatusMustBeAnInteger)
