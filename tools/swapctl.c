@@ -43,6 +43,10 @@ static const char usage_text[] =
 	"  read-phys ADDR LEN    hex dump of LEN (1..65536) bytes of guest RAM\n"
 	"  translate CPU VADDR   guest virtual to physical through CPU's page tables\n"
 	"  quit [STATUS]         stop the VM; swapvisor exits with STATUS (0..119)\n"
+	"  guest-stats           the guest services' statistics (request ring, file\n"
+	"                        system, FCMs and their autonomic swaps)\n"
+	"  fcm-policy POLICY     shared, replicated or adaptive: the file cache\n"
+	"                        managers every file uses from now on\n"
 	"\n"
 	"Numbers are decimal or 0x-prefixed hex. A pause lasts as long as the\n"
 	"connection: `swapctl -s S pause regs 0 read-phys 0x1000 64 resume` looks\n"
@@ -140,6 +144,11 @@ static bool build_quit(json_t *req, char **argv)
 						small("STATUS", argv[0]));
 }
 
+static bool build_fcm_policy(json_t *req, char **argv)
+{
+	return !json_object_set_new(req, "policy", json_string(argv[0]));
+}
+
 static const struct command commands[] = {
 	{ "status", { NULL }, 0, build_none },
 	{ "pause", { NULL }, 0, build_none },
@@ -148,6 +157,8 @@ static const struct command commands[] = {
 	{ "read-phys", { "ADDR", "LEN" }, 0, build_read_phys },
 	{ "translate", { "CPU", "VADDR" }, 0, build_translate },
 	{ "quit", { "STATUS", NULL }, 1, build_quit },
+	{ "guest-stats", { NULL }, 0, build_none },
+	{ "fcm-policy", { "POLICY", NULL }, 0, build_fcm_policy },
 };
 
 static const struct command *find_command(const char *name)
