@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "control_commands.h"
+#include "guest_control.h"
 
 _Static_assert(CONTROL_CPU_MAX == VM_CPUS_MAX, "control \"cpu\" limit is the VM's");
 
@@ -303,6 +304,37 @@ static json_t *cmd_ring_attach(struct vm *vm, struct control_session *s,
 			 "slots", (json_int_t)SV_RING_SLOTS, "fds", (json_int_t)s->n_send_fds);
 }
 
+static json_t *cmd_guest_stats(struct vm *vm, struct control_session *s,
+			       const struct control_request *req, int *stop_status)
+{
+	static uint8_t text[SV_RING_DATA_MAX];
+	char err[GUEST_CONTROL_ERROR_MAX];
+	size_t len;
+	json_t *stats;
+
+	(void)s, (void)req, (void)stop_status;
+	if (guest_control_call(vm, SV_CTL_STATS, 0, text, sizeof(text), &len, err))
+		return control_error("guest-stats: %s", err);
+	stats = json_loadb((const char *)text, len, JSON_REJECT_DUPLICATES, NULL);
+	if (!json_is_object(stats)) {
+		json_decref(stats);
+		return control_error("guest-stats: the guest's answer is not a JSON object");
+	}
+	return json_pack("{s:b, s:o}", "ok", 1, "stats", stats);
+}
+
+static json_t *cmd_fcm_policy(struct vm *vm, struct control_session *s,
+			      const struct control_request *req, int *stop_status)
+{
+	char err[GUEST_CONTROL_ERROR_MAX];
+	size_t len;
+
+	(void)s, (void)stop_status;
+	if (guest_control_call(vm, SV_CTL_FCM_POLICY, req->policy, NULL, 0, &len, err))
+		return control_error("fcm-policy: %s", err);
+	return json_pack("{s:b, s:s}", "ok", 1, "policy", control_fcm_policy_name(req->policy));
+}
+
 static const handler_fn handlers[CONTROL_CMDS] = {
 	[CONTROL_STATUS] = cmd_status,
 	[CONTROL_PAUSE] = cmd_pause,
@@ -312,6 +344,8 @@ static const handler_fn handlers[CONTROL_CMDS] = {
 	[CONTROL_TRANSLATE] = cmd_translate,
 	[CONTROL_QUIT] = cmd_quit,
 	[CONTROL_RING_ATTACH] = cmd_ring_attach,
+	[CONTROL_GUEST_STATS] = cmd_guest_stats,
+	[CONTROL_FCM_POLICY] = cmd_fcm_policy,
 };
 
 json_t *control_execute(struct vm *vm, struct control_session *s,

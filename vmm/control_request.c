@@ -229,6 +229,11 @@ static int parse_fcm_policy(json_t *obj, struct control_request *req, char *err)
 	return -1;
 }
 
+const char *control_fcm_policy_name(unsigned policy)
+{
+	return policy < SV_FCM_POLICY_MAX ? fcm_policies[policy] : NULL;
+}
+
 static const struct cmd_spec specs[CONTROL_CMDS] = {
 	[CONTROL_STATUS] = { "status", { NULL }, parse_none },
 	[CONTROL_PAUSE] = { "pause", { NULL }, parse_none },

@@ -56,6 +56,9 @@ int control_request_parse(const char *line, size_t len,
 			  struct control_request *req, char *err);
 void control_request_release(struct control_request *req);
 
+/* The protocol's name of an FCM policy ("adaptive"), or NULL. */
+const char *control_fcm_policy_name(unsigned policy);
+
 /* The protocol's name of a command ("read-phys"), or NULL if out of range. */
 const char *control_cmd_name(enum control_cmd cmd);
 

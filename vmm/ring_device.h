@@ -17,12 +17,14 @@
 #include <sv/ring.h>
 
 struct vm;
+struct ring_client;
 
 struct ring_device {
 	unsigned nqueues;                /* vCPUs, then the control queue */
 	int kick_fd[SV_RING_QUEUES_MAX]; /* write 1: the guest gets the MSI */
 	int call_fd[SV_RING_QUEUES_MAX]; /* readable: the guest rang */
 	bool lent;                       /* service queues attached to a client */
+	struct ring_client *control;     /* the control queue's, once used */
 };
 
 /* After vm_load_kernel (which places the ring): creates the eventfds and

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "cpuid.h"
+#include "guest_control.h"
 #include "kvm_caps.h"
 #include "vcpu.h"
 #include "vm.h"
@@ -177,6 +178,7 @@ void vm_destroy(struct vm *vm)
 	if (!vm)
 		return;
 	vcpus_destroy(vm);
+	guest_control_release(vm);
 	ring_device_teardown(vm);
 	if (vm->ram)
 		munmap(vm->ram, vm->ram_size);
