@@ -90,6 +90,13 @@ static int check_request(const struct ring_service *svc, const struct sv_ring_re
 	return SV_OK;
 }
 
+static void answer(struct guest_queue *g, unsigned slot_no, const struct sv_ring_resp *resp)
+{
+	memcpy(&g->ring->slots[slot_no].resp, resp, sizeof(*resp));
+	__atomic_add_fetch(&served, 1, __ATOMIC_RELAXED);
+	post_completion(g, slot_no);
+}
+
 static void serve_slot(struct guest_queue *g, unsigned slot_no)
 {
 	struct sv_ring_slot *slot = &g->ring->slots[slot_no];
@@ -105,9 +112,7 @@ static void serve_slot(struct guest_queue *g, unsigned slot_no)
 		resp.status = g->service->ops[req.op].serve(&req, slot->data, &resp);
 	if (resp.status != SV_OK)
 		resp.len = 0;
-	memcpy(&slot->resp, &resp, sizeof(resp));
-	__atomic_add_fetch(&served, 1, __ATOMIC_RELAXED);
-	post_completion(g, slot_no);
+	answer(g, slot_no, &resp);
 }
 
 /* A request's thread: the queue and the slot travel in the argument. */
@@ -118,14 +123,20 @@ static void request_thread(void *arg)
 	serve_slot(&queues[job / SV_RING_SLOTS], job % SV_RING_SLOTS);
 }
 
+/* Without memory for a thread the request is answered SV_ENOMEM: the
+ * dispatcher must not serve it itself, since a daemon's calls are
+ * invisible to the quiescence a hot swap of a service waits for. */
 static void dispatch(struct guest_queue *g, unsigned slot)
 {
 	uintptr_t job = (uintptr_t)(g - queues) * SV_RING_SLOTS + slot;
 
-	/* Without memory for a thread, the dispatcher serves the request
-	 * itself rather than drop it. */
-	if (!thread_create_on(g->cpu, request_thread, (void *)job, 0))
-		serve_slot(g, slot);
+	if (!thread_create_on(g->cpu, request_thread, (void *)job, 0)) {
+		struct sv_ring_resp resp = { .status = SV_ENOMEM };
+
+		resp.tag = __atomic_load_n(&g->ring->slots[slot].req.tag, __ATOMIC_RELAXED);
+		resp.op = __atomic_load_n(&g->ring->slots[slot].req.op, __ATOMIC_RELAXED);
+		answer(g, slot, &resp);
+	}
 }
 
 /* ---- the dispatcher --------------------------------------------------- */

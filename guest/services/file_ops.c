@@ -1,0 +1,90 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* The file system's operations on the service queues (sv/ring.h): each
+ * takes its path and numbers from the request and answers with what the
+ * file system returns. Range checks beyond the ring's own (lengths, path
+ * size) are the file system's: it answers SV_EFBIG, SV_EINVAL. */
+#include <kernel/fs.h>
+#include <kernel/request_ring.h>
+
+#include "file_ops.h"
+
+static int status_of(int64_t r)
+{
+	return r < 0 ? (int)r : SV_OK;
+}
+
+int file_op_create(const struct sv_ring_req *req, uint8_t *data, struct sv_ring_resp *resp)
+{
+	(void)data, (void)resp;
+	return fs_create(req->path, req->path_len);
+}
+
+int file_op_mkdir(const struct sv_ring_req *req, uint8_t *data, struct sv_ring_resp *resp)
+{
+	(void)data, (void)resp;
+	return fs_mkdir(req->path, req->path_len);
+}
+
+int file_op_write(const struct sv_ring_req *req, uint8_t *data, struct sv_ring_resp *resp)
+{
+	int64_t n = fs_write(req->path, req->path_len, req->offset, data, req->len);
+
+	resp->len = n < 0 ? 0 : (uint64_t)n;
+	return status_of(n);
+}
+
+int file_op_append(const struct sv_ring_req *req, uint8_t *data, struct sv_ring_resp *resp)
+{
+	int64_t size = fs_append(req->path, req->path_len, data, req->len);
+
+	resp->value = size < 0 ? 0 : (uint64_t)size;
+	return status_of(size);
+}
+
+int file_op_read(const struct sv_ring_req *req, uint8_t *data, struct sv_ring_resp *resp)
+{
+	int64_t n = fs_read(req->path, req->path_len, req->offset, data, req->len);
+
+	resp->len = n < 0 ? 0 : (uint64_t)n;
+	return status_of(n);
+}
+
+int file_op_truncate(const struct sv_ring_req *req, uint8_t *data, struct sv_ring_resp *resp)
+{
+	(void)data, (void)resp;
+	return fs_truncate(req->path, req->path_len, req->offset);
+}
+
+int file_op_delete(const struct sv_ring_req *req, uint8_t *data, struct sv_ring_resp *resp)
+{
+	(void)data, (void)resp;
+	return fs_delete(req->path, req->path_len);
+}
+
+int file_op_stat(const struct sv_ring_req *req, uint8_t *data, struct sv_ring_resp *resp)
+{
+	uint64_t size;
+	uint32_t type;
+	int err = fs_stat(req->path, req->path_len, &size, &type);
+
+	(void)data;
+	if (err)
+		return err;
+	resp->value = size;
+	resp->arg = type;
+	return SV_OK;
+}
+
+int file_op_fsync(const struct sv_ring_req *req, uint8_t *data, struct sv_ring_resp *resp)
+{
+	(void)data, (void)resp;
+	return fs_fsync(req->path, req->path_len);
+}
+
+int file_op_readdir(const struct sv_ring_req *req, uint8_t *data, struct sv_ring_resp *resp)
+{
+	int64_t n = fs_readdir(req->path, req->path_len, (char *)data, SV_RING_DATA_MAX);
+
+	resp->len = n < 0 ? 0 : (uint64_t)n;
+	return status_of(n);
+}
