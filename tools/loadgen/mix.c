@@ -66,3 +66,11 @@ int lg_mix_pick(struct lg_mix *m, const int *files, unsigned n, bool exists)
 	return -1;
 }
 
+
+bool lg_mix_dir_removable(struct lg_mix *m, int dir, const int *files, unsigned n)
+{
+	for (unsigned i = 0; i < n; i++)
+		if (m->sh->files[files[i]].tainted)
+			m->sh->files[dir].tainted = true;
+	return lg_shadow_usable(m->sh, dir);
+}

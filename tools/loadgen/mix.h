@@ -64,6 +64,11 @@ uint64_t lg_mix_budget(const struct lg_mix_config *cfg, unsigned q);
  * index, or -1. */
 int lg_mix_pick(struct lg_mix *m, const int *files, unsigned n, bool exists);
 
+/* Before removing directory dir: if any of files[0..n) (its contents) is
+ * tainted, it may still be there, so dir is tainted too and left alone.
+ * Whether dir may be removed. */
+bool lg_mix_dir_removable(struct lg_mix *m, int dir, const int *files, unsigned n);
+
 struct lg_mix *lg_mix_postmark(const struct lg_mix_config *cfg, struct lg_shadow *sh);
 struct lg_mix *lg_mix_sdet(const struct lg_mix_config *cfg, struct lg_shadow *sh);
 struct lg_mix *lg_mix_malformed(const struct lg_mix_config *cfg, struct lg_shadow *sh);

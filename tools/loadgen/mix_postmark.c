@@ -89,14 +89,6 @@ static int transaction_task(struct lg_mix *m, struct pm_queue *pq, struct lg_tas
 	return ret;
 }
 
-static bool any_tainted(struct lg_mix *m, const struct pm_queue *pq)
-{
-	for (unsigned i = 0; i < pq->pool_len; i++)
-		if (m->sh->files[pq->pool[i]].tainted)
-			return true;
-	return false;
-}
-
 static int phase_task(struct lg_mix *m, struct pm_queue *pq, struct lg_task *t)
 {
 	int f;
@@ -112,9 +104,7 @@ static int phase_task(struct lg_mix *m, struct pm_queue *pq, struct lg_task *t)
 		f = lg_mix_pick(m, pq->pool, pq->pool_len, true);
 		return f < 0 ? 1 : lg_task_delete(t, m->sh, f);
 	case PM_RMDIR:
-		if (any_tainted(m, pq)) /* it may hold files: leave it */
-			m->sh->files[pq->dir].tainted = true;
-		return pq->active || !lg_shadow_usable(m->sh, pq->dir) ? 1 :
+		return pq->active || !lg_mix_dir_removable(m, pq->dir, pq->pool, pq->pool_len) ? 1 :
 		       lg_task_delete(t, m->sh, pq->dir);
 	default:
 		return 1;

@@ -112,7 +112,8 @@ static int user_task(struct lg_mix *m, struct sdet_user *u, struct lg_task *t)
 		f = lg_mix_pick(m, u->files, PRIVATE_FILES, true);
 		return f < 0 ? 1 : lg_task_delete(t, m->sh, f);
 	case SD_RMDIR:
-		return lg_shadow_usable(m->sh, u->dir) ? lg_task_delete(t, m->sh, u->dir) : 1;
+		return lg_mix_dir_removable(m, u->dir, u->files, PRIVATE_FILES) ?
+		       lg_task_delete(t, m->sh, u->dir) : 1;
 	default:
 		return 1;
 	}
@@ -138,6 +139,17 @@ static void advance_user(struct lg_mix *m, struct sdet_user *u)
 			sdet(m)->users_left--;
 }
 
+/* The root holds the shared directory and every user's. */
+static bool root_removable(struct lg_mix *m)
+{
+	struct sdet_mix *sd = sdet(m);
+	unsigned users = m->cfg.queues * m->cfg.concurrency;
+
+	for (unsigned i = 0; i < users; i++)
+		lg_mix_dir_removable(m, sd->root, &sd->users[i].dir, 1);
+	return lg_mix_dir_removable(m, sd->root, &sd->shared_dir, 1);
+}
+
 /* The next task of set-up or tear-down (queue 0): 0, 1, -1. */
 static int global_task(struct lg_mix *m, struct lg_task *t)
 {
@@ -158,10 +170,11 @@ static int global_task(struct lg_mix *m, struct lg_task *t)
 		f = lg_mix_pick(m, sd->shared, sd->nshared, true);
 		return f < 0 ? 1 : lg_task_delete(t, m->sh, f);
 	case SG_RMDIR_SHARED:
-		return sd->global_active || !lg_shadow_usable(m->sh, sd->shared_dir) ? 1 :
+		return sd->global_active ||
+		       !lg_mix_dir_removable(m, sd->shared_dir, sd->shared, sd->nshared) ? 1 :
 		       lg_task_delete(t, m->sh, sd->shared_dir);
 	case SG_RMDIR_ROOT:
-		return sd->global_active || !lg_shadow_usable(m->sh, sd->root) ? 1 :
+		return sd->global_active || !root_removable(m) ? 1 :
 		       lg_task_delete(t, m->sh, sd->root);
 	default:
 		return 1;
