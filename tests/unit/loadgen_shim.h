@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* A C face of the load generator's core (tools/loadgen/engine.h) run
+ * against the fake guest, for the C++ tests. */
+#ifndef SV_TEST_LOADGEN_SHIM_H
+#define SV_TEST_LOADGEN_SHIM_H
+
+#include <stdint.h>
+
+#include "fake_fault.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct lgs_config {
+	int mix;               /* enum lg_mix_kind: 0 postmark, 1 sdet, 2 malformed */
+	unsigned queues, concurrency, files;
+	uint64_t requests;
+	double rate;
+	unsigned lost_after_ms;
+	enum fake_fault fault;
+	uint32_t fault_op;
+	uint64_t fault_after;
+};
+
+struct lgs_result {
+	int ret;
+	uint64_t requests, ok, wrong, lost, late, rejected, errors;
+	char first_error[256];
+	uint64_t guest_served;
+};
+
+struct lgs_result lgs_run(const struct lgs_config *cfg);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* The run's report: a human availability summary and a JSON document. */
+#ifndef SV_LOADGEN_REPORT_H
+#define SV_LOADGEN_REPORT_H
+
+#include <stdio.h>
+
+#include <jansson.h>
+
+#include "options.h"
+#include "ring_client.h"
+#include "stats.h"
+
+struct lg_report_input {
+	const struct lg_options *opts;
+	unsigned queues;
+	const struct lg_stats *stats;
+	struct ring_client_stats ring; /* summed over the queues */
+	bool interrupted;
+};
+
+json_t *lg_report_json(const struct lg_report_input *in);
+void lg_report_human(const struct lg_report_input *in, FILE *out);
+
+#endif
