@@ -121,6 +121,12 @@ struct fcm_monitor *fcm_monitor_attach(struct fcm_file *f)
 	m->wrapper.ops = &monitor_ops;
 	m->file = f;
 	m->kind = (enum fcm_kind)f->kind;
+	/* Watching a replicated FCM, every CPU counts as active at first: a
+	 * fresh monitor has seen nothing yet, and one CPU's calls in the
+	 * moment after the swap do not show that the others have stopped. */
+	if (m->kind == FCM_REPLICATED)
+		for (unsigned cpu = 0; cpu < CPUS_MAX; cpu++)
+			m->last_call[cpu] = rdtsc();
 	m->ip = co_interpose(f->id, &m->wrapper);
 	if (!m->ip) {
 		kfree(m);
