@@ -1,0 +1,205 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The replicated FCM: a rep per CPU with its own lock and table of the
+ * pages that CPU has touched, so CPUs reading and writing one file's
+ * cached pages take no common lock. Behind them the root's master set
+ * holds each page once (one frame: data stays coherent across CPUs).
+ * A rep misses into the master under the master lock; eviction and
+ * truncation take the master lock and then each rep's lock in turn to
+ * take pages out of every table, so no CPU can still be copying a page
+ * that goes (the lock order is master, then rep). Eviction picks the
+ * master's least recently loaded page: hits in a rep's table do not
+ * touch the master's recency list.
+ */
+#include <kernel/fcm_cache.h>
+#include <kernel/heap.h>
+
+#include "fcm_impl.h"
+
+struct replica {
+	struct fcm_rep base;
+	struct spinlock lock; /* local, and copies through it */
+	struct fcm_set local; /* no references: the master holds them */
+};
+
+static struct replica *replica_of(struct fcm_rep *rep)
+{
+	return (struct replica *)rep;
+}
+
+/* With the replica's lock held (dropped and retaken around the master). */
+static struct fcm_page *replica_get(struct fcm_rep *rep, uint64_t index, int *error)
+{
+	struct replica *r = replica_of(rep);
+	struct fcm_page *p = fcm_set_find(&r->local, index);
+
+	if (p) {
+		fcm_cache_count(FCM_HIT);
+		return p;
+	}
+	spin_unlock(&r->lock);
+	spin_lock(&rep->root->lock);
+	spin_lock(&r->lock);
+	p = fcm_set_find(&r->local, index);
+	if (!p) {
+		p = fcm_root_page_locked(rep->root, index, error);
+		if (p && (*error = fcm_set_add(&r->local, p)))
+			p = NULL;
+	}
+	spin_unlock(&rep->root->lock);
+	return p;
+}
+
+static void forget_in_every_replica_locked(struct fcm_root *root, uint64_t index)
+{
+	for (unsigned cpu = 0; cpu < CPUS_MAX; cpu++) {
+		struct replica *r = (struct replica *)root->reps[cpu];
+
+		if (!r)
+			continue;
+		spin_lock(&r->lock);
+		fcm_set_remove(&r->local, index);
+		spin_unlock(&r->lock);
+	}
+}
+
+/* Master lock held; interrupts off. */
+static uint64_t evict_locked(struct fcm_root *root, uint64_t pages, uint64_t keep)
+{
+	uint64_t evicted = 0;
+	struct fcm_page *p;
+
+	while (evicted < pages && root->pages.count > keep && (p = fcm_set_lru(&root->pages))) {
+		forget_in_every_replica_locked(root, p->index);
+		if (fcm_root_evict_locked(root, p) != 0)
+			break;
+		evicted++;
+	}
+	return evicted;
+}
+
+static uint64_t evict_pages(struct fcm_root *root, uint64_t pages, uint64_t keep)
+{
+	uint64_t evicted;
+
+	spin_lock(&root->lock);
+	evicted = evict_locked(root, pages, keep);
+	spin_unlock(&root->lock);
+	return evicted;
+}
+
+static int64_t replica_copy(struct fcm *self, uint64_t off, void *buf, uint64_t n, bool write)
+{
+	struct fcm_rep *rep = (struct fcm_rep *)self;
+	struct replica *r = replica_of(rep);
+	uint64_t flags = fcm_enter(), excess;
+	int64_t done;
+
+	spin_lock(&r->lock);
+	done = fcm_copy(rep, replica_get, off, buf, n, write);
+	spin_unlock(&r->lock);
+	excess = fcm_cache_excess();
+	if (excess)
+		evict_pages(rep->root, excess, 1);
+	fcm_leave(flags);
+	return done;
+}
+
+static int64_t replica_read(struct fcm *self, uint64_t off, void *buf, uint64_t n)
+{
+	return replica_copy(self, off, buf, n, false);
+}
+
+static int64_t replica_write(struct fcm *self, uint64_t off, const void *buf, uint64_t n)
+{
+	return replica_copy(self, off, (void *)buf, n, true);
+}
+
+static void forget_pages_from(struct replica *r, uint64_t first)
+{
+	spin_lock(&r->lock);
+	fcm_set_take_from(&r->local, first, NULL, NULL);
+	spin_unlock(&r->lock);
+}
+
+static int replica_truncate(struct fcm *self, uint64_t size)
+{
+	struct fcm_root *root = fcm_root_of(self);
+	uint64_t flags = fcm_enter();
+	int error;
+
+	spin_lock(&root->lock);
+	for (unsigned cpu = 0; cpu < CPUS_MAX; cpu++)
+		if (root->reps[cpu])
+			forget_pages_from(replica_of(root->reps[cpu]), fcm_pages_in(size));
+	error = fcm_root_truncate_locked(root, size);
+	spin_unlock(&root->lock);
+	fcm_leave(flags);
+	return error;
+}
+
+static int replica_fsync(struct fcm *self)
+{
+	struct fcm_root *root = fcm_root_of(self);
+	uint64_t flags = fcm_enter();
+	int error;
+
+	spin_lock(&root->lock);
+	error = fcm_root_writeback_locked(root);
+	spin_unlock(&root->lock);
+	fcm_leave(flags);
+	return error;
+}
+
+static uint64_t replica_evict(struct fcm *self, uint64_t pages)
+{
+	uint64_t flags = fcm_enter();
+	uint64_t evicted = evict_pages(fcm_root_of(self), pages, 0);
+
+	fcm_leave(flags);
+	return evicted;
+}
+
+static uint64_t replica_resident(struct fcm *self)
+{
+	return __atomic_load_n(&fcm_root_of(self)->pages.count, __ATOMIC_RELAXED);
+}
+
+static const struct fcm_ops replica_ops = {
+	.read = replica_read,
+	.write = replica_write,
+	.truncate = replica_truncate,
+	.fsync = replica_fsync,
+	.evict = replica_evict,
+	.resident = replica_resident,
+};
+
+static struct fcm_rep *replica_create(struct fcm_root *root)
+{
+	struct replica *r = (struct replica *)co_rep_alloc(sizeof(*r), &replica_ops);
+
+	if (!r)
+		return NULL;
+	r->base.root = root;
+	fcm_set_init(&r->local);
+	return &r->base;
+}
+
+static void replica_forget(struct fcm_rep *rep)
+{
+	forget_pages_from(replica_of(rep), 0);
+}
+
+static void replica_destroy(struct fcm_rep *rep)
+{
+	fcm_set_take_from(&replica_of(rep)->local, 0, NULL, NULL);
+	co_rep_free((struct co_rep *)rep);
+}
+
+const struct fcm_kind_ops fcm_replicated_kind = {
+	.kind = FCM_REPLICATED,
+	.per_cpu = true,
+	.create_rep = replica_create,
+	.destroy_rep = replica_destroy,
+	.forget_pages = replica_forget,
+};
