@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* The service queues' operations (sv/ring.h's SV_OP_*): the counters
- * here, the file system's in file_ops.c. */
+ * here, the file system's in file_ops.c. "payload" marks the operations
+ * whose len counts bytes of the slot's data (in or out). */
 #include <kernel/request_ring.h>
 #include <kernel/services.h>
+
+#include "file_ops.h"
 
 static int serve_nop(const struct sv_ring_req *req, uint8_t *data, struct sv_ring_resp *resp)
 {
@@ -32,6 +35,16 @@ static int serve_counter_read(const struct sv_ring_req *req, uint8_t *data,
 
 static const struct ring_op service_ops[SV_OP_MAX] = {
 	[SV_OP_NOP] = { serve_nop, false },
+	[SV_OP_CREATE] = { file_op_create, false },
+	[SV_OP_MKDIR] = { file_op_mkdir, false },
+	[SV_OP_WRITE] = { file_op_write, true },
+	[SV_OP_APPEND] = { file_op_append, true },
+	[SV_OP_READ] = { file_op_read, true },
+	[SV_OP_TRUNCATE] = { file_op_truncate, false },
+	[SV_OP_DELETE] = { file_op_delete, false },
+	[SV_OP_STAT] = { file_op_stat, false },
+	[SV_OP_FSYNC] = { file_op_fsync, false },
+	[SV_OP_READDIR] = { file_op_readdir, false },
 	[SV_OP_COUNTER_ADD] = { serve_counter_add, false },
 	[SV_OP_COUNTER_READ] = { serve_counter_read, false },
 };

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only
+#include <kernel/fs.h>
 #include <kernel/printf.h>
 #include <kernel/request_ring.h>
 #include <kernel/services.h>
@@ -9,6 +10,11 @@ int services_start(const struct sv_boot_info *bi)
 
 	if (err) {
 		printk("services: counters: error %d\n", err);
+		return err;
+	}
+	err = fs_init(NULL);
+	if (err) {
+		printk("services: file system: error %d\n", err);
 		return err;
 	}
 	err = request_ring_start(bi);
