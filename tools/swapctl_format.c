@@ -176,6 +176,41 @@ static void format_quit(json_t *resp, FILE *out)
 	fprintf(out, "the VM stops with status %lld\n", int_field(resp, "status"));
 }
 
+/* A group's numbers on one line ("ring: served 12, refused 0"), so the
+ * guest's statistics read at a glance; strings print as they are. */
+static void format_stats_group(const char *name, json_t *group, FILE *out)
+{
+	const char *key;
+	json_t *v;
+	const char *sep = "";
+
+	fprintf(out, "%s:", name);
+	json_object_foreach(group, key, v) {
+		fprintf(out, "%s %s ", sep, key);
+		if (json_is_string(v))
+			fputs(json_string_value(v), out);
+		else
+			json_dumpf(v, out, JSON_ENCODE_ANY | JSON_COMPACT);
+		sep = ",";
+	}
+	fputc('\n', out);
+}
+
+static void format_guest_stats(json_t *resp, FILE *out)
+{
+	const char *name;
+	json_t *group;
+
+	json_object_foreach(json_object_get(resp, "stats"), name, group)
+		format_stats_group(name, group, out);
+}
+
+static void format_fcm_policy(json_t *resp, FILE *out)
+{
+	fprintf(out, "the guest's files use %s FCMs\n",
+		json_string_value(json_object_get(resp, "policy")));
+}
+
 void swapctl_format(const char *cmd, json_t *resp, FILE *out)
 {
 	static const struct {
@@ -186,6 +221,7 @@ void swapctl_format(const char *cmd, json_t *resp, FILE *out)
 		{ "read-phys", format_read_phys }, { "translate", format_translate },
 		{ "pause", format_pause },         { "resume", format_resume },
 		{ "quit", format_quit },
+		{ "guest-stats", format_guest_stats }, { "fcm-policy", format_fcm_policy },
 	};
 
 	for (size_t i = 0; i < sizeof(formats) / sizeof(formats[0]); i++) {
