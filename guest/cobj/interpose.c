@@ -39,33 +39,34 @@ struct co_interposer {
 	struct generation_request reclaim;
 };
 
-/* This CPU's rep, created on its first miss. Threads of one CPU may race
- * here (a miss can be preempted): the first to publish wins. */
-static struct interposer_rep *rep_for(struct co_interposer *ip, unsigned cpu)
+/* Every online CPU's rep is made when the interposer is: a miss then
+ * never allocates, so even the page allocator's object can be interposed
+ * (its miss must not call it again). */
+static bool create_reps(struct co_interposer *ip)
 {
-	struct interposer_rep *rep = __atomic_load_n(&ip->reps[cpu], __ATOMIC_ACQUIRE);
-	struct interposer_rep *fresh, *none = NULL;
+	for (unsigned cpu = 0; cpu < cpus_online(); cpu++) {
+		ip->reps[cpu] = (struct interposer_rep *)co_rep_alloc(sizeof(*ip->reps[cpu]),
+								      co_interposer_ops);
+		if (!ip->reps[cpu])
+			return false;
+		ip->reps[cpu]->ip = ip;
+	}
+	return true;
+}
 
-	if (rep)
-		return rep;
-	fresh = (struct interposer_rep *)co_rep_alloc(sizeof(*fresh), co_interposer_ops);
-	if (!fresh)
-		return NULL;
-	fresh->ip = ip;
-	if (__atomic_compare_exchange_n(&ip->reps[cpu], &none, fresh, false, __ATOMIC_ACQ_REL,
-					__ATOMIC_ACQUIRE))
-		return fresh;
-	co_rep_free((struct co_rep *)fresh);
-	return none;
+static void free_reps(struct co_interposer *ip)
+{
+	for (unsigned cpu = 0; cpu < CPUS_MAX; cpu++)
+		co_rep_free((struct co_rep *)ip->reps[cpu]);
 }
 
 static struct co_rep *interposer_handle_miss(struct co_root *base, coid_t id, unsigned cpu)
 {
 	struct co_interposer *ip = (struct co_interposer *)base;
 	struct co_rep *target = ip->inner->ops->handle_miss(ip->inner, id, cpu);
-	struct interposer_rep *rep = target ? rep_for(ip, cpu) : NULL;
+	struct interposer_rep *rep = ip->reps[cpu];
 
-	if (!rep)
+	if (!target)
 		return NULL;
 	__atomic_store_n(&rep->target, target, __ATOMIC_RELEASE);
 	return (struct co_rep *)rep;
@@ -73,8 +74,7 @@ static struct co_rep *interposer_handle_miss(struct co_root *base, coid_t id, un
 
 static void free_interposer(struct co_interposer *ip)
 {
-	for (unsigned cpu = 0; cpu < CPUS_MAX; cpu++)
-		co_rep_free((struct co_rep *)ip->reps[cpu]);
+	free_reps(ip);
 	if (ip->wrapper->ops->release)
 		ip->wrapper->ops->release(ip->wrapper);
 	kfree(ip);
@@ -113,7 +113,8 @@ static struct co_interposer *interpose(coid_t id, struct co_wrapper *w, bool exc
 	ip->inner = inner;
 	ip->exclusive = exclusive;
 	/* Fails if the root changed since we looked (a swap began). */
-	if (co_swing_root(id, inner, &ip->base) != 0) {
+	if (!create_reps(ip) || co_swing_root(id, inner, &ip->base) != 0) {
+		free_reps(ip);
 		kfree(ip);
 		return NULL;
 	}

@@ -33,6 +33,8 @@ void kernel_main(const struct sv_boot_info *bi, unsigned cpu)
 		panic("memory: cannot manage the RAM of the boot info (%llu MiB)",
 		      (unsigned long long)(bi->ram_size >> 20));
 	co_init();
+	if (page_allocator_publish())
+		panic("memory: no COID for the page allocator");
 	sched_init_cpu();
 	if (run_tests_requested(bi->cmdline))
 		sv_exit((uint32_t)run_tests(bi->cmdline));

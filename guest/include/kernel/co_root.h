@@ -82,4 +82,16 @@ void co_rep_free(struct co_rep *rep);
 void co_multi_root_for_each(struct co_multi_root *root,
 			    void (*fn)(struct co_rep *rep, void *arg), void *arg);
 
+/* A root with one rep its owner built, handed to every CPU's miss without
+ * allocating: for objects the allocator depends on (the page allocator
+ * itself, whose miss must not call it again). Its destroy frees nothing;
+ * the owner keeps both. */
+struct co_fixed_root {
+	struct co_root base;
+	struct co_rep *rep;
+};
+
+void co_fixed_root_init(struct co_fixed_root *root, struct co_rep *rep,
+			const struct co_transfer_ops *transfer);
+
 #endif

@@ -19,6 +19,7 @@
 
 #include <stdint.h>
 
+#include <kernel/cobj.h>
 #include <kernel/spinlock.h>
 #include <sv/abi.h>
 
@@ -68,6 +69,18 @@ uint64_t pages_free_count(void);
  * does not quiesce callers: that is the swap protocol's job. */
 struct page_allocator *page_allocator_current(void);
 struct page_allocator *page_allocator_install(struct page_allocator *pa);
+
+/* ---- the allocator as a clustered object ---------------------------- */
+
+/* Makes the current allocator a clustered object (CPU 0, after co_init):
+ * its rep is the allocator itself, behind a root whose misses never
+ * allocate, and page_allocator_current() becomes a forwarder that calls
+ * it through the COID, so an interposer or a hot swap on the COID reaches
+ * every caller. 0, or -1 when no COID is left. */
+int page_allocator_publish(void);
+
+/* The allocator's COID once published, else NULL. */
+coid_t page_allocator_id(void);
 
 /* ---- the buddy implementation -------------------------------------- */
 
