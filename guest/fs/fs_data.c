@@ -36,6 +36,26 @@ static coid_t fcm_of(struct fs_inode *ino)
 	return fcm_file_id(ino->fcm);
 }
 
+/* FCM calls run with interrupts off (fcm_impl.h): a large transfer goes
+ * in pieces so that no CPU stays deaf for long. */
+#define FCM_CALL_BYTES (4 * BLOCK_SIZE)
+
+static int64_t fcm_io(coid_t id, uint64_t off, void *buf, uint64_t n, bool write)
+{
+	uint64_t done = 0;
+
+	while (done < n) {
+		uint64_t piece = n - done < FCM_CALL_BYTES ? n - done : FCM_CALL_BYTES;
+		int64_t got = write ? fcm_write(id, off + done, (char *)buf + done, piece)
+				    : fcm_read(id, off + done, (char *)buf + done, piece);
+
+		if (got <= 0)
+			return done ? (int64_t)done : got;
+		done += (uint64_t)got;
+	}
+	return (int64_t)done;
+}
+
 /* After a call that may have filled the cache: other files give back
  * what this one's own trimming could not. */
 static void keep_cache_in_budget(void)
@@ -56,7 +76,7 @@ static int64_t write_reserved(struct fs_inode *ino, uint64_t off, const void *bu
 	if (pages < 0)
 		return pages;
 	room = (first + (uint64_t)pages) * BLOCK_SIZE - off;
-	done = fcm_write(fcm_of(ino), off, buf, n < room ? n : room);
+	done = fcm_io(fcm_of(ino), off, (void *)buf, n < room ? n : room, true);
 	keep_cache_in_budget();
 	return done;
 }
@@ -133,7 +153,7 @@ int64_t fs_read(const char *path, size_t len, uint64_t off, void *buf, uint64_t 
 	if (off > FS_FILE_MAX) {
 		done = SV_EFBIG;
 	} else if (off < size && n) {
-		done = fcm_read(fcm_of(ino), off, buf, n < size - off ? n : size - off);
+		done = fcm_io(fcm_of(ino), off, buf, n < size - off ? n : size - off, false);
 		keep_cache_in_budget();
 	}
 	fs_inode_put(ino);

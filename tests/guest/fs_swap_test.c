@@ -109,9 +109,11 @@ SV_TEST(fs_fcm_hot_swaps_keep_content_under_readers_and_writers_on_every_cpu)
 {
 	static struct load load;
 	static const enum fcm_kind order[] = { FCM_REPLICATED, FCM_SEQUENTIAL, FCM_SHARED };
-	uint64_t to_sequential;
+	uint64_t to_sequential, budget = fcm_cache_budget();
 
 	SV_ASSERT(setup(SV_FCM_POLICY_SHARED));
+	/* Half the file fits: every kind evicts (and writes back) under load. */
+	fcm_cache_set_budget(cpus_online() * PAGES_PER_CPU / 2);
 	to_sequential = fs_test_stat("swaps_to_sequential");
 	SV_ASSERT_EQ(fs_create(P(SWAP_FILE)), 0);
 	/* Written and never synced: every page is dirty when the swaps start. */
@@ -129,6 +131,7 @@ SV_TEST(fs_fcm_hot_swaps_keep_content_under_readers_and_writers_on_every_cpu)
 				break;
 		}
 	SV_ASSERT(load_stop(&load));
+	fcm_cache_set_budget(budget);
 	SV_ASSERT_EQ(failed_calls, 0);
 	SV_ASSERT_EQ(wrong_reads, 0);
 	SV_ASSERT(load.added > 0);

@@ -41,8 +41,9 @@ int fcm_files_init(void);
 /* A file's FCM of the kind the policy says (shared under ADAPTIVE, with
  * its monitor): NULL when out of memory or COIDs. */
 struct fcm_file *fcm_file_create(const struct fcm_backing_ops *backing, void *file);
-/* The owner is done with the file (deleted): its FCM is destroyed, pages
- * and all, once the swapper no longer holds it either. */
+/* The owner is done with the file (deleted): once the swapper and any
+ * reclaimer are done with it too, its FCM is destroyed (pages dropped,
+ * not written back) and the backing's release runs. */
 void fcm_file_release(struct fcm_file *f);
 
 coid_t fcm_file_id(const struct fcm_file *f);

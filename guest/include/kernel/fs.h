@@ -56,7 +56,8 @@ int64_t fs_read(const char *path, size_t len, uint64_t off, void *buf, uint64_t 
 int fs_truncate(const char *path, size_t len, uint64_t size);
 /* A file, or an empty directory. */
 int fs_delete(const char *path, size_t len);
-/* *type is SV_STAT_FILE or SV_STAT_DIR (sv/ring.h). */
+/* *type is SV_STAT_FILE or SV_STAT_DIR (sv/ring.h); *size a file's
+ * bytes, a directory's entries. */
 int fs_stat(const char *path, size_t len, uint64_t *size, uint32_t *type);
 int fs_fsync(const char *path, size_t len);
 /* The directory's entry names, each ending in '\0', as many whole names
