@@ -81,6 +81,9 @@ int fcm_root_truncate_locked(struct fcm_root *root, uint64_t size);
 /* Writes back every dirty page in root->pages: 0 or the first error. */
 int fcm_root_writeback_locked(struct fcm_root *root);
 
+/* The fsync method every kind shares: the root's pages, under its lock. */
+int fcm_root_fsync(struct fcm *self);
+
 /* Copies n bytes at off between buf and the pages get() finds for rep
  * (with whatever lock get needs already held): n, the bytes done before
  * an error, or the error. */

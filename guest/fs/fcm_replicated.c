@@ -138,19 +138,6 @@ static int replica_truncate(struct fcm *self, uint64_t size)
 	return error;
 }
 
-static int replica_fsync(struct fcm *self)
-{
-	struct fcm_root *root = fcm_root_of(self);
-	uint64_t flags = fcm_enter();
-	int error;
-
-	spin_lock(&root->lock);
-	error = fcm_root_writeback_locked(root);
-	spin_unlock(&root->lock);
-	fcm_leave(flags);
-	return error;
-}
-
 static uint64_t replica_evict(struct fcm *self, uint64_t pages)
 {
 	uint64_t flags = fcm_enter();
@@ -169,7 +156,7 @@ static const struct fcm_ops replica_ops = {
 	.read = replica_read,
 	.write = replica_write,
 	.truncate = replica_truncate,
-	.fsync = replica_fsync,
+	.fsync = fcm_root_fsync,
 	.evict = replica_evict,
 	.resident = replica_resident,
 };

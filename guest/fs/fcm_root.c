@@ -80,6 +80,19 @@ int fcm_root_writeback_locked(struct fcm_root *root)
 	return wb.error;
 }
 
+int fcm_root_fsync(struct fcm *self)
+{
+	struct fcm_root *root = fcm_root_of(self);
+	uint64_t flags = fcm_enter();
+	int error;
+
+	spin_lock(&root->lock);
+	error = fcm_root_writeback_locked(root);
+	spin_unlock(&root->lock);
+	fcm_leave(flags);
+	return error;
+}
+
 static void put_page(struct fcm_page *p, void *unused)
 {
 	(void)unused;

@@ -67,19 +67,6 @@ static int single_truncate(struct fcm *self, uint64_t size)
 	return error;
 }
 
-static int single_fsync(struct fcm *self)
-{
-	struct fcm_root *root = fcm_root_of(self);
-	uint64_t flags = fcm_enter();
-	int error;
-
-	spin_lock(&root->lock);
-	error = fcm_root_writeback_locked(root);
-	spin_unlock(&root->lock);
-	fcm_leave(flags);
-	return error;
-}
-
 static uint64_t single_evict(struct fcm *self, uint64_t pages)
 {
 	struct fcm_root *root = fcm_root_of(self);
@@ -104,7 +91,7 @@ static const struct fcm_ops single_ops = {
 	.read = single_read,
 	.write = single_write,
 	.truncate = single_truncate,
-	.fsync = single_fsync,
+	.fsync = fcm_root_fsync,
 	.evict = single_evict,
 	.resident = single_resident,
 };

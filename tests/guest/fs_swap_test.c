@@ -46,18 +46,6 @@ static bool became(const char *path, size_t len, enum fcm_kind kind)
 	return fs_test_until(has_kind, &w, 30000);
 }
 
-static bool write_pages(const char *path, size_t len, uint64_t pages, uint64_t gen)
-{
-	static uint8_t page[PAGE_SIZE];
-
-	for (uint64_t p = 0; p < pages; p++) {
-		fs_test_fill(page, p, gen);
-		if (fs_write(path, len, p * PAGE_SIZE, page, PAGE_SIZE) != PAGE_SIZE)
-			return false;
-	}
-	return true;
-}
-
 /* Reads page p of the file and checks it holds generation gen. */
 static bool page_holds(const char *path, size_t len, uint64_t p, uint64_t gen, uint8_t *buf)
 {
@@ -117,7 +105,7 @@ SV_TEST(fs_fcm_hot_swaps_keep_content_under_readers_and_writers_on_every_cpu)
 	to_sequential = fs_test_stat("swaps_to_sequential");
 	SV_ASSERT_EQ(fs_create(P(SWAP_FILE)), 0);
 	/* Written and never synced: every page is dirty when the swaps start. */
-	SV_ASSERT(write_pages(P(SWAP_FILE), cpus_online() * PAGES_PER_CPU, 0));
+	SV_ASSERT(fs_test_write_pages(P(SWAP_FILE), cpus_online() * PAGES_PER_CPU, 0));
 	for (unsigned p = 0; p < CPUS_MAX * PAGES_PER_CPU; p++)
 		expected_gen[p] = 0;
 	wrong_reads = failed_calls = 0;
@@ -178,7 +166,7 @@ SV_TEST(fs_monitor_swaps_to_replicated_for_many_cpus_and_back_for_one)
 	}
 	SV_ASSERT(setup(SV_FCM_POLICY_SHARED));
 	SV_ASSERT_EQ(fs_create(P(MULTI_FILE)), 0);
-	SV_ASSERT(write_pages(P(MULTI_FILE), MULTI_PAGES, 9));
+	SV_ASSERT(fs_test_write_pages(P(MULTI_FILE), MULTI_PAGES, 9));
 	SV_ASSERT(fs_test_policy(SV_FCM_POLICY_ADAPTIVE));
 	SV_ASSERT_EQ(fs_fcm_kind(P(MULTI_FILE)), FCM_SHARED);
 	to_replicated = fs_test_stat("swaps_to_replicated");
@@ -240,7 +228,7 @@ SV_TEST(fs_monitor_swaps_to_sequential_for_a_scan_and_back_after_random_reads)
 	/* Under a small budget: most pages are in the block store, not
 	 * cached, when the scan starts. */
 	fcm_cache_set_budget(SCAN_BUDGET);
-	SV_ASSERT(write_pages(P(SCAN_FILE), SCAN_PAGES, 5));
+	SV_ASSERT(fs_test_write_pages(P(SCAN_FILE), SCAN_PAGES, 5));
 	fcm_cache_set_budget(budget);
 	SV_ASSERT(fs_test_policy(SV_FCM_POLICY_ADAPTIVE));
 	to_sequential = fs_test_stat("swaps_to_sequential");

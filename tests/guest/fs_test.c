@@ -179,18 +179,6 @@ SV_TEST(fs_full_block_store_answers_enospc_and_frees_on_delete)
 #define EVICTION_PAGES 96
 #define SMALL_BUDGET 8
 
-static bool write_pattern(const char *path, size_t len, uint64_t pages, uint64_t gen)
-{
-	static uint8_t page[PAGE_SIZE];
-
-	for (uint64_t p = 0; p < pages; p++) {
-		fs_test_fill(page, p, gen);
-		if (fs_write(path, len, p * PAGE_SIZE, page, PAGE_SIZE) != PAGE_SIZE)
-			return false;
-	}
-	return true;
-}
-
 static bool check_pattern(const char *path, size_t len, uint64_t pages, uint64_t gen)
 {
 	static uint8_t page[PAGE_SIZE];
@@ -212,11 +200,11 @@ SV_TEST(fs_content_survives_eviction_under_a_small_cache_budget)
 	SV_ASSERT_EQ(fs_create(P("/a")), 0);
 	SV_ASSERT_EQ(fs_create(P("/b")), 0);
 	/* Dirty pages of both files push each other out. */
-	SV_ASSERT(write_pattern(P("/a"), EVICTION_PAGES, 1));
-	SV_ASSERT(write_pattern(P("/b"), EVICTION_PAGES, 2));
+	SV_ASSERT(fs_test_write_pages(P("/a"), EVICTION_PAGES, 1));
+	SV_ASSERT(fs_test_write_pages(P("/b"), EVICTION_PAGES, 2));
 	SV_ASSERT(fs_test_stat("pages_cached") <= SMALL_BUDGET);
 	SV_ASSERT(check_pattern(P("/a"), EVICTION_PAGES, 1));
-	SV_ASSERT(write_pattern(P("/a"), EVICTION_PAGES / 2, 3));
+	SV_ASSERT(fs_test_write_pages(P("/a"), EVICTION_PAGES / 2, 3));
 	SV_ASSERT_EQ(fs_fsync(P("/a")), 0);
 	SV_ASSERT(check_pattern(P("/a"), EVICTION_PAGES / 2, 3));
 	SV_ASSERT(check_pattern(P("/b"), EVICTION_PAGES, 2));

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #include <arch/cpu.h>
 #include <kernel/fcm_file.h>
+#include <kernel/fs.h>
 #include <kernel/kernel.h>
 #include <kernel/page_alloc.h>
 #include <kernel/string.h>
@@ -75,6 +76,18 @@ void fs_test_fill(uint8_t *buf, uint64_t page, uint64_t gen)
 {
 	for (uint64_t i = 0; i < PAGE_SIZE; i++)
 		buf[i] = fs_test_byte(page, i, gen);
+}
+
+bool fs_test_write_pages(const char *path, size_t len, uint64_t pages, uint64_t gen)
+{
+	static uint8_t page[PAGE_SIZE];
+
+	for (uint64_t p = 0; p < pages; p++) {
+		fs_test_fill(page, p, gen);
+		if (fs_write(path, len, p * PAGE_SIZE, page, PAGE_SIZE) != PAGE_SIZE)
+			return false;
+	}
+	return true;
 }
 
 bool fs_test_check(const uint8_t *buf, uint64_t page, uint64_t gen)

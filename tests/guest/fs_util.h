@@ -39,6 +39,9 @@ static inline uint8_t fs_test_byte(uint64_t page, uint64_t i, uint64_t gen)
 uint64_t fs_test_stat(const char *key);
 
 void fs_test_fill(uint8_t *buf, uint64_t page, uint64_t gen);
+/* Writes `pages` whole pages of generation `gen` (one thread's call at
+ * a time: the page buffer is static); false at the first short write. */
+bool fs_test_write_pages(const char *path, size_t len, uint64_t pages, uint64_t gen);
 bool fs_test_check(const uint8_t *buf, uint64_t page, uint64_t gen);
 
 #endif
