@@ -307,7 +307,7 @@ static json_t *cmd_ring_attach(struct vm *vm, struct control_session *s,
 static json_t *cmd_guest_stats(struct vm *vm, struct control_session *s,
 			       const struct control_request *req, int *stop_status)
 {
-	static uint8_t text[SV_RING_DATA_MAX];
+	static uint8_t text[SV_RING_DATA_MAX]; /* the control thread's alone */
 	char err[GUEST_CONTROL_ERROR_MAX];
 	size_t len;
 	json_t *stats;

@@ -74,7 +74,8 @@ static int answer(struct ring_client *rc, const struct ring_completion *done,
 		snprintf(err, GUEST_CONTROL_ERROR_MAX, "the guest's answer was malformed");
 	} else if (done->resp.status) {
 		status = done->resp.status;
-		snprintf(err, GUEST_CONTROL_ERROR_MAX, "the guest answered error %d", status);
+		snprintf(err, GUEST_CONTROL_ERROR_MAX, "the guest answered %s (%d)",
+			 ring_status_name(status), status);
 	} else if (done->resp.len > cap) {
 		snprintf(err, GUEST_CONTROL_ERROR_MAX, "the guest's answer is %llu bytes, over %zu",
 			 (unsigned long long)done->resp.len, cap);

@@ -19,17 +19,31 @@
 
 #define ALL_SLOTS ((uint32_t)((1ull << SV_RING_SLOTS) - 1))
 
-bool ring_status_known(int32_t status)
+const char *ring_status_name(int32_t status)
 {
 	switch (status) {
-	case SV_OK: case SV_EFAULT: case SV_EINVAL: case SV_ENOSYS:
-	case SV_ENOENT: case SV_EIO: case SV_ENOMEM: case SV_EBUSY:
-	case SV_EEXIST: case SV_ENOTDIR: case SV_EISDIR: case SV_EFBIG:
-	case SV_ENOSPC: case SV_ENAMETOOLONG: case SV_ENOTEMPTY:
-		return true;
-	default:
-		return false;
+	case SV_OK: return "SV_OK";
+	case SV_EFAULT: return "SV_EFAULT";
+	case SV_EINVAL: return "SV_EINVAL";
+	case SV_ENOSYS: return "SV_ENOSYS";
+	case SV_ENOENT: return "SV_ENOENT";
+	case SV_EIO: return "SV_EIO";
+	case SV_ENOMEM: return "SV_ENOMEM";
+	case SV_EBUSY: return "SV_EBUSY";
+	case SV_EEXIST: return "SV_EEXIST";
+	case SV_ENOTDIR: return "SV_ENOTDIR";
+	case SV_EISDIR: return "SV_EISDIR";
+	case SV_EFBIG: return "SV_EFBIG";
+	case SV_ENOSPC: return "SV_ENOSPC";
+	case SV_ENAMETOOLONG: return "SV_ENAMETOOLONG";
+	case SV_ENOTEMPTY: return "SV_ENOTEMPTY";
+	default: return NULL;
 	}
+}
+
+bool ring_status_known(int32_t status)
+{
+	return ring_status_name(status) != NULL;
 }
 
 static uint32_t load_acquire(const uint32_t *p)

@@ -127,5 +127,7 @@ unsigned ring_client_in_flight(const struct ring_client *rc);
 
 /* Whether status is SV_OK or a negative SV_E* code of sv/abi.h. */
 bool ring_status_known(int32_t status);
+/* Its name ("SV_ENOSYS"), or NULL when unknown. */
+const char *ring_status_name(int32_t status);
 
 #endif
