@@ -7,6 +7,8 @@
 
 #include <gtest/gtest.h>
 
+#include <array>
+#include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <mutex>
@@ -33,6 +35,52 @@ void OnEveryCpu(F fn) {
   for (std::thread &t : threads) t.join();
   cos_set_cpu(0);
 }
+
+// Runs calls on CPUs first .. end - 1 until stopped, as a stream of short
+// guest threads (kCallsPerThread calls each); counts what each CPU added.
+// A host thread is one CPU: the other CPUs are the test's own (CPU 0 is
+// the main thread, a daemon that swaps).
+class Load {
+ public:
+  static constexpr unsigned kCallsPerThread = 32;
+
+  template <class Call>
+  Load(unsigned first, Call call, unsigned end = kCpus) {
+    for (unsigned cpu = first; cpu < end; cpu++)
+      workers_.emplace_back([this, call, cpu] {
+        cos_set_cpu(cpu);
+        for (uint64_t i = 0; !stop_.load(std::memory_order_acquire);) {
+          struct thread *t = cos_thread_begin();
+          for (unsigned k = 0; k < kCallsPerThread; k++, i++) added_[cpu] += call(cpu, i);
+          cos_thread_end(t);
+        }
+      });
+  }
+  ~Load() { Stop(); }
+
+  // Waits until every CPU has made at least n more calls' worth of adds.
+  void Progress(int64_t n) {
+    const int64_t start = Added();
+    while (Added() < start + n) std::this_thread::yield();
+  }
+
+  int64_t Stop() {
+    stop_.store(true, std::memory_order_release);
+    for (std::thread &t : workers_)
+      if (t.joinable()) t.join();
+    return Added();
+  }
+
+ private:
+  int64_t Added() {
+    int64_t sum = 0;
+    for (auto &a : added_) sum += a.load(std::memory_order_relaxed);
+    return sum;
+  }
+  std::atomic<bool> stop_{false};
+  std::array<std::atomic<int64_t>, kCpus> added_{};
+  std::vector<std::thread> workers_;
+};
 
 // Releases its n threads together, as often as they come.
 class Barrier {
