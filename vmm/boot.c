@@ -60,11 +60,20 @@ static unsigned ring_queues(const struct vm *vm)
 	return vm->ncpus + 1;
 }
 
-static uint64_t ring_base(const struct vm *vm)
+/* Sets vm->ring_base, or says why the ring does not fit. */
+static int place_ring(struct vm *vm)
 {
 	uint64_t size = ring_queues(vm) * (uint64_t)sizeof(struct sv_ring_queue);
 
-	return stacks_base(vm) > size + BOOT_KERNEL_MIN ? stacks_base(vm) - size : 0;
+	if (stacks_base(vm) <= size + BOOT_KERNEL_MIN) {
+		fprintf(stderr, "swapvisor: %llu MiB of guest RAM leaves no room for the "
+			"request ring of %u vCPUs (%u queues of %zu KiB)\n",
+			(unsigned long long)(vm->ram_size >> 20), vm->ncpus, ring_queues(vm),
+			sizeof(struct sv_ring_queue) >> 10);
+		return -ENOMEM;
+	}
+	vm->ring_base = stacks_base(vm) - size;
+	return 0;
 }
 
 static int fill_boot_info(struct vm *vm, const struct elf_image *img,
@@ -85,7 +94,7 @@ static int fill_boot_info(struct vm *vm, const struct elf_image *img,
 	bi->ram_size = vm->ram_size;
 	bi->stack_size = BOOT_STACK_SIZE;
 	bi->stacks_base = stacks_base(vm);
-	bi->ring_base = ring_base(vm);
+	bi->ring_base = vm->ring_base;
 	bi->ring_queues = ring_queues(vm);
 	bi->tsc_khz = (uint64_t)ioctl(vm->vcpus[0].fd, KVM_GET_TSC_KHZ, 0);
 	if ((int64_t)bi->tsc_khz < 0)
@@ -159,23 +168,15 @@ static int boot_vcpus(struct vm *vm, uint64_t cr3)
 
 int vm_load_kernel(struct vm *vm, const char *path, const char *cmdline)
 {
-	struct elf_target target = {
-		.ram = vm->ram, .ram_size = vm->ram_size,
-		.load_min = BOOT_KERNEL_MIN, .load_max = ring_base(vm),
-	};
+	struct elf_target target = { .ram = vm->ram, .ram_size = vm->ram_size,
+				     .load_min = BOOT_KERNEL_MIN };
 	struct elf_image img;
 	uint64_t cr3;
-	int err;
+	int err = place_ring(vm);
 
-	if (!ring_base(vm)) {
-		fprintf(stderr, "swapvisor: %llu MiB of guest RAM leaves no room for the "
-			"request ring of %u vCPUs (%u queues of %zu KiB)\n",
-			(unsigned long long)(vm->ram_size >> 20), vm->ncpus, ring_queues(vm),
-			sizeof(struct sv_ring_queue) >> 10);
-		return -ENOMEM;
-	}
-	vm->ring_base = ring_base(vm);
-	vm->ring_queues = ring_queues(vm);
+	if (err)
+		return err;
+	target.load_max = vm->ring_base;
 	err = elf_load(path, &target, &img);
 
 	if (!err)
@@ -193,5 +194,5 @@ int vm_load_kernel(struct vm *vm, const char *path, const char *cmdline)
 		return -ENOMEM;
 	}
 	err = boot_vcpus(vm, cr3);
-	return err ? err : ring_device_setup(vm);
+	return err ? err : ring_device_setup(vm, ring_queues(vm));
 }

@@ -8,18 +8,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
+#include "clock.h"
 #include "guest_control.h"
 #include "ring_client.h"
-
-static uint64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
 
 static struct ring_client *control_client(struct vm *vm, char *err)
 {
@@ -46,27 +38,26 @@ static struct ring_client *control_client(struct vm *vm, char *err)
 	return rc;
 }
 
-/* Reaps until the completion of `tag` comes (others are late answers to
- * abandoned commands: the client drops those). */
-static int await(struct ring_client *rc, uint64_t tag, uint64_t deadline,
-		 struct ring_completion *done)
+/* Reaps the command's completion. Commands go one at a time and the
+ * client itself drops late answers to abandoned ones, so the first
+ * completion is this command's. */
+static int await(struct ring_client *rc, uint64_t deadline, struct ring_completion *done)
 {
 	for (;;) {
-		uint64_t now = now_ms();
+		uint64_t now = monotonic_ms();
 
-		while (ring_client_reap(rc, done, 1)) {
-			if (done->tag == tag)
-				return 0;
-			ring_client_release(rc, done->slot);
-		}
+		if (ring_client_reap(rc, done, 1))
+			return 0;
 		if (now >= deadline)
 			return -1;
 		ring_client_wait(rc, (int)(deadline - now));
 	}
 }
 
+/* The client has checked the answer's length against the `cap` posted
+ * with the command. */
 static int answer(struct ring_client *rc, const struct ring_completion *done,
-		  uint8_t *out, size_t cap, size_t *len, char *err)
+		  uint8_t *out, size_t *len, char *err)
 {
 	int status = -1;
 
@@ -76,9 +67,6 @@ static int answer(struct ring_client *rc, const struct ring_completion *done,
 		status = done->resp.status;
 		snprintf(err, GUEST_CONTROL_ERROR_MAX, "the guest answered %s (%d)",
 			 ring_status_name(status), status);
-	} else if (done->resp.len > cap) {
-		snprintf(err, GUEST_CONTROL_ERROR_MAX, "the guest's answer is %llu bytes, over %zu",
-			 (unsigned long long)done->resp.len, cap);
 	} else {
 		*len = done->resp.len;
 		memcpy(out, done->data, *len);
@@ -94,7 +82,6 @@ int guest_control_call(struct vm *vm, uint32_t op, uint64_t arg, uint8_t *out,
 	struct ring_client *rc = control_client(vm, err);
 	struct sv_ring_req req = { .op = op, .arg = arg };
 	struct ring_completion done;
-	uint64_t tag;
 	int slot;
 
 	if (!rc)
@@ -106,14 +93,14 @@ int guest_control_call(struct vm *vm, uint32_t op, uint64_t arg, uint8_t *out,
 		return -1;
 	}
 	*len = 0;
-	tag = ring_client_post(rc, (unsigned)slot, &req, cap);
-	if (await(rc, tag, now_ms() + GUEST_CONTROL_TIMEOUT_MS, &done)) {
+	ring_client_post(rc, (unsigned)slot, &req, cap);
+	if (await(rc, monotonic_ms() + GUEST_CONTROL_TIMEOUT_MS, &done)) {
 		ring_client_abandon(rc, (unsigned)slot);
 		snprintf(err, GUEST_CONTROL_ERROR_MAX, "the guest did not answer within %d ms",
 			 GUEST_CONTROL_TIMEOUT_MS);
 		return -1;
 	}
-	return answer(rc, &done, out, cap, len, err);
+	return answer(rc, &done, out, len, err);
 }
 
 void guest_control_release(struct vm *vm)

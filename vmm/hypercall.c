@@ -6,10 +6,10 @@
  * anything it cannot accept. Rejections are counted in vm->bad_hypercalls.
  */
 #include <string.h>
-#include <time.h>
 
 #include <sv/abi.h>
 
+#include "clock.h"
 #include "elf_symbols.h"
 #include "io.h"
 
@@ -83,11 +83,9 @@ static int64_t hc_test_report(struct vcpu *v, void *arg)
 static int64_t hc_time(struct vcpu *v, void *arg)
 {
 	struct sv_hc_time *a = arg;
-	struct timespec ts;
 
 	(void)v;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	a->ns = (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+	a->ns = monotonic_ns();
 	return SV_OK;
 }
 

@@ -8,19 +8,11 @@
  */
 #include <errno.h>
 #include <sys/ioctl.h>
-#include <time.h>
 
+#include "clock.h"
 #include "pause.h"
 #include "singlestep.h"
 #include "vcpu.h"
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
 
 static void complete_pending_exit(struct vcpu *v)
 {
@@ -59,7 +51,7 @@ void vcpu_park(struct vcpu *v)
 
 int vm_pause(struct vm *vm, uint64_t *pause_ns)
 {
-	uint64_t start = now_ns();
+	uint64_t start = monotonic_ns();
 	int err = 0;
 
 	pthread_mutex_lock(&vm->lock);
@@ -75,7 +67,7 @@ int vm_pause(struct vm *vm, uint64_t *pause_ns)
 	}
 	pthread_mutex_unlock(&vm->lock);
 	if (pause_ns)
-		*pause_ns = now_ns() - start;
+		*pause_ns = monotonic_ns() - start;
 	return err;
 }
 

@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "ring_client.h"
 
 #define ALL_SLOTS ((uint32_t)((1ull << SV_RING_SLOTS) - 1))
@@ -49,14 +50,6 @@ bool ring_status_known(int32_t status)
 static uint32_t load_acquire(const uint32_t *p)
 {
 	return __atomic_load_n(p, __ATOMIC_ACQUIRE);
-}
-
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 static void kick(struct ring_client *rc)
@@ -144,7 +137,7 @@ int ring_client_wait(struct ring_client *rc, int timeout_ms)
 static int drain(struct ring_client *rc, uint32_t req_head, int timeout_ms,
 		 char msg[RING_CLIENT_MSG_MAX])
 {
-	int64_t deadline = now_ms() + timeout_ms;
+	int64_t deadline = (int64_t)monotonic_ms() + timeout_ms;
 	uint32_t pending = req_head - rc->comp_seen;
 
 	if (pending > SV_RING_SLOTS) {
@@ -157,7 +150,7 @@ static int drain(struct ring_client *rc, uint32_t req_head, int timeout_ms,
 	if (pending)
 		kick_if_guest_waits(rc);
 	while (load_acquire(&rc->q->idx.comp_head) != req_head) {
-		int64_t left = deadline - now_ms();
+		int64_t left = deadline - (int64_t)monotonic_ms();
 
 		if (left <= 0 || ring_client_wait(rc, (int)left) < 0) {
 			snprintf(msg, RING_CLIENT_MSG_MAX,

@@ -72,12 +72,12 @@ static int wire_queue(struct vm *vm, unsigned q)
 	return 0;
 }
 
-int ring_device_setup(struct vm *vm)
+int ring_device_setup(struct vm *vm, unsigned nqueues)
 {
 	struct ring_device *d = &vm->ring;
 	int err;
 
-	d->nqueues = vm->ring_queues;
+	d->nqueues = nqueues;
 	for (unsigned q = 0; q < SV_RING_QUEUES_MAX; q++)
 		d->kick_fd[q] = d->call_fd[q] = -1;
 	err = set_msi_routes(vm);

@@ -27,9 +27,10 @@ struct ring_device {
 	struct ring_client *control;     /* the control queue's, once used */
 };
 
-/* After vm_load_kernel (which places the ring): creates the eventfds and
- * registers them with KVM. 0 or a negative errno, after a message. */
-int ring_device_setup(struct vm *vm);
+/* Called by vm_load_kernel once it has placed the ring (vm->ring_base):
+ * creates the eventfds of `nqueues` queues and registers them with KVM.
+ * 0 or a negative errno, after a message. */
+int ring_device_setup(struct vm *vm, unsigned nqueues);
 void ring_device_teardown(struct vm *vm);
 
 /* The guest-physical address of queue q. */

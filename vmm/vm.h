@@ -105,7 +105,6 @@ struct vm {
 	uint64_t entry;
 	uint64_t boot_info_gpa;
 	uint64_t ring_base;    /* request ring (sv/ring.h): queue 0's address */
-	unsigned ring_queues;  /* ncpus request queues and the control queue */
 	struct ring_device ring;
 	uint64_t start_ns;
 

@@ -29,7 +29,7 @@ struct co_rep *co_multi_root_rep(struct co_multi_root *root, unsigned cluster)
 	return rep;
 }
 
-static struct co_rep *multi_handle_miss(struct co_root *base, coid_t id, unsigned cpu)
+struct co_rep *co_multi_root_handle_miss(struct co_root *base, coid_t id, unsigned cpu)
 {
 	struct co_multi_root *root = (struct co_multi_root *)base;
 
@@ -37,32 +37,41 @@ static struct co_rep *multi_handle_miss(struct co_root *base, coid_t id, unsigne
 	return co_multi_root_rep(root, cluster_of(root, cpu));
 }
 
-static void multi_destroy(struct co_root *base)
+void co_multi_root_destroy_reps(struct co_multi_root *root)
 {
-	struct co_multi_root *root = (struct co_multi_root *)base;
-
 	for (unsigned i = 0; i < CPUS_MAX; i++)
 		if (root->reps[i])
 			root->type->destroy(root->reps[i]);
-	kfree(root);
+}
+
+static void multi_destroy(struct co_root *base)
+{
+	co_multi_root_destroy_reps((struct co_multi_root *)base);
+	kfree(base);
 }
 
 static const struct co_root_ops multi_root_ops = {
-	.handle_miss = multi_handle_miss,
+	.handle_miss = co_multi_root_handle_miss,
 	.destroy = multi_destroy,
 };
+
+void co_multi_root_init(struct co_multi_root *root, const struct co_rep_type *type,
+			unsigned cpus_per_rep)
+{
+	*root = (struct co_multi_root){
+		.base = { .ops = &multi_root_ops, .transfer = type->transfer },
+		.type = type,
+		.cpus_per_rep = cpus_per_rep ? cpus_per_rep : 1,
+	};
+}
 
 struct co_multi_root *co_multi_root_create(const struct co_rep_type *type,
 					   unsigned cpus_per_rep)
 {
 	struct co_multi_root *root = kzalloc(sizeof(*root));
 
-	if (!root)
-		return NULL;
-	root->base.ops = &multi_root_ops;
-	root->base.transfer = type->transfer;
-	root->type = type;
-	root->cpus_per_rep = cpus_per_rep ? cpus_per_rep : 1;
+	if (root)
+		co_multi_root_init(root, type, cpus_per_rep);
 	return root;
 }
 

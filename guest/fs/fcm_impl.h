@@ -50,14 +50,12 @@ void fcm_single_rep_destroy(struct fcm_rep *rep);
 void fcm_rep_forget_nothing(struct fcm_rep *rep);
 
 struct fcm_root {
-	struct co_root base;
+	struct co_multi_root multi; /* the reps: by CPU if per_cpu, else [0] */
 	const struct fcm_kind_ops *kind;
 	const struct fcm_backing_ops *backing;
 	void *file;
 	struct spinlock lock;  /* pages (and, but for replicated, page data) */
 	struct fcm_set pages;  /* holds a reference on each page */
-	struct spinlock reps_lock;
-	struct fcm_rep *reps[CPUS_MAX]; /* by CPU if per_cpu, else [0] */
 };
 
 static inline struct fcm_root *fcm_root_of(struct fcm *self)
@@ -81,8 +79,10 @@ int fcm_root_truncate_locked(struct fcm_root *root, uint64_t size);
 /* Writes back every dirty page in root->pages: 0 or the first error. */
 int fcm_root_writeback_locked(struct fcm_root *root);
 
-/* The fsync method every kind shares: the root's pages, under its lock. */
+/* The fsync and resident methods every kind shares: the root's pages
+ * (written back under its lock; counted). */
 int fcm_root_fsync(struct fcm *self);
+uint64_t fcm_root_resident(struct fcm *self);
 
 /* Copies n bytes at off between buf and the pages get() finds for rep
  * (with whatever lock get needs already held): n, the bytes done before

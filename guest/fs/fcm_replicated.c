@@ -53,7 +53,7 @@ static struct fcm_page *replica_get(struct fcm_rep *rep, uint64_t index, int *er
 static void forget_in_every_replica_locked(struct fcm_root *root, uint64_t index)
 {
 	for (unsigned cpu = 0; cpu < CPUS_MAX; cpu++) {
-		struct replica *r = (struct replica *)root->reps[cpu];
+		struct replica *r = (struct replica *)root->multi.reps[cpu];
 
 		if (!r)
 			continue;
@@ -130,8 +130,9 @@ static int replica_truncate(struct fcm *self, uint64_t size)
 
 	spin_lock(&root->lock);
 	for (unsigned cpu = 0; cpu < CPUS_MAX; cpu++)
-		if (root->reps[cpu])
-			forget_pages_from(replica_of(root->reps[cpu]), fcm_pages_in(size));
+		if (root->multi.reps[cpu])
+			forget_pages_from((struct replica *)root->multi.reps[cpu],
+					  fcm_pages_in(size));
 	error = fcm_root_truncate_locked(root, size);
 	spin_unlock(&root->lock);
 	fcm_leave(flags);
@@ -147,18 +148,13 @@ static uint64_t replica_evict(struct fcm *self, uint64_t pages)
 	return evicted;
 }
 
-static uint64_t replica_resident(struct fcm *self)
-{
-	return __atomic_load_n(&fcm_root_of(self)->pages.count, __ATOMIC_RELAXED);
-}
-
 static const struct fcm_ops replica_ops = {
 	.read = replica_read,
 	.write = replica_write,
 	.truncate = replica_truncate,
 	.fsync = fcm_root_fsync,
 	.evict = replica_evict,
-	.resident = replica_resident,
+	.resident = fcm_root_resident,
 };
 
 static struct fcm_rep *replica_create(struct fcm_root *root)

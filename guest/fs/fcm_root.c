@@ -80,6 +80,11 @@ int fcm_root_writeback_locked(struct fcm_root *root)
 	return wb.error;
 }
 
+uint64_t fcm_root_resident(struct fcm *self)
+{
+	return __atomic_load_n(&fcm_root_of(self)->pages.count, __ATOMIC_RELAXED);
+}
+
 int fcm_root_fsync(struct fcm *self)
 {
 	struct fcm_root *root = fcm_root_of(self);
@@ -146,28 +151,21 @@ int64_t fcm_copy(struct fcm_rep *rep, fcm_get_page get, uint64_t off, void *buf,
 
 /* ---- the root ------------------------------------------------------------ */
 
-static struct fcm_rep *rep_for(struct fcm_root *root, unsigned cpu)
+/* The reps live in the co_multi_root the FCM root extends; the kind makes
+ * and unmakes them. */
+static struct co_rep *create_rep(struct co_multi_root *multi, unsigned index)
 {
-	unsigned slot = root->kind->per_cpu ? cpu : 0;
-	struct fcm_rep *rep = __atomic_load_n(&root->reps[slot], __ATOMIC_ACQUIRE);
-	uint64_t flags;
+	struct fcm_root *root = (struct fcm_root *)multi;
 
-	if (rep)
-		return rep;
-	flags = spin_lock_irqsave(&root->reps_lock);
-	rep = root->reps[slot];
-	if (!rep) {
-		rep = root->kind->create_rep(root);
-		__atomic_store_n(&root->reps[slot], rep, __ATOMIC_RELEASE);
-	}
-	spin_unlock_irqrestore(&root->reps_lock, flags);
-	return rep;
+	(void)index;
+	return (struct co_rep *)root->kind->create_rep(root);
 }
 
-static struct co_rep *fcm_handle_miss(struct co_root *base, coid_t id, unsigned cpu)
+static void destroy_rep(struct co_rep *rep)
 {
-	(void)id;
-	return (struct co_rep *)rep_for((struct fcm_root *)base, cpu);
+	struct fcm_rep *r = (struct fcm_rep *)rep;
+
+	r->root->kind->destroy_rep(r);
 }
 
 static void put_all_pages(struct fcm_root *root)
@@ -181,15 +179,13 @@ static void fcm_root_destroy(struct co_root *base)
 {
 	struct fcm_root *root = (struct fcm_root *)base;
 
-	for (unsigned i = 0; i < CPUS_MAX; i++)
-		if (root->reps[i])
-			root->kind->destroy_rep(root->reps[i]);
+	co_multi_root_destroy_reps(&root->multi);
 	put_all_pages(root);
 	kfree(root);
 }
 
 static const struct co_root_ops fcm_root_ops = {
-	.handle_miss = fcm_handle_miss,
+	.handle_miss = co_multi_root_handle_miss,
 	.destroy = fcm_root_destroy,
 };
 
@@ -236,6 +232,14 @@ static int import_pages_locked(struct fcm_root *root, struct page_list *list)
 	return error ? -1 : 0;
 }
 
+static void forget_pages(struct co_rep *rep, void *unused)
+{
+	struct fcm_rep *r = (struct fcm_rep *)rep;
+
+	(void)unused;
+	r->root->kind->forget_pages(r);
+}
+
 static int fcm_import(struct co_root *base, unsigned format, unsigned cpu, void *state)
 {
 	struct fcm_root *root = (struct fcm_root *)base;
@@ -244,9 +248,7 @@ static int fcm_import(struct co_root *base, unsigned format, unsigned cpu, void 
 
 	(void)format;
 	(void)cpu;
-	for (unsigned i = 0; i < CPUS_MAX; i++)
-		if (root->reps[i])
-			root->kind->forget_pages(root->reps[i]);
+	co_multi_root_for_each(&root->multi, forget_pages, NULL);
 	put_all_pages(root);
 	result = import_pages_locked(root, state);
 	spin_unlock_irqrestore(&root->lock, flags);
@@ -261,6 +263,8 @@ static const struct co_transfer_ops fcm_transfer = {
 	.import_state = fcm_import,
 };
 
+static const struct co_rep_type fcm_rep_type = { create_rep, destroy_rep, &fcm_transfer };
+
 struct co_root *fcm_root_create(enum fcm_kind kind, const struct fcm_backing_ops *backing,
 				void *file)
 {
@@ -268,13 +272,13 @@ struct co_root *fcm_root_create(enum fcm_kind kind, const struct fcm_backing_ops
 
 	if (!root)
 		return NULL;
-	root->base.ops = &fcm_root_ops;
-	root->base.transfer = &fcm_transfer;
 	root->kind = kinds[kind];
+	co_multi_root_init(&root->multi, &fcm_rep_type, root->kind->per_cpu ? 1 : CO_SHARED);
+	root->multi.base.ops = &fcm_root_ops;
 	root->backing = backing;
 	root->file = file;
 	fcm_set_init(&root->pages);
-	return &root->base;
+	return &root->multi.base;
 }
 
 enum fcm_kind fcm_root_kind(const struct co_root *root)

@@ -82,18 +82,13 @@ static uint64_t single_evict(struct fcm *self, uint64_t pages)
 	return evicted;
 }
 
-static uint64_t single_resident(struct fcm *self)
-{
-	return __atomic_load_n(&fcm_root_of(self)->pages.count, __ATOMIC_RELAXED);
-}
-
 static const struct fcm_ops single_ops = {
 	.read = single_read,
 	.write = single_write,
 	.truncate = single_truncate,
 	.fsync = fcm_root_fsync,
 	.evict = single_evict,
-	.resident = single_resident,
+	.resident = fcm_root_resident,
 };
 
 struct fcm_rep *fcm_single_rep_create(struct fcm_root *root, fcm_get_page get)

@@ -8,9 +8,13 @@
 
 #include "file_ops.h"
 
-static int status_of(int64_t r)
+/* A call that answers a size or an SV_E* code: the size goes to *field. */
+static int sized(int64_t r, uint64_t *field)
 {
-	return r < 0 ? (int)r : SV_OK;
+	if (r < 0)
+		return (int)r;
+	*field = (uint64_t)r;
+	return SV_OK;
 }
 
 int file_op_create(const struct sv_ring_req *req, uint8_t *data, struct sv_ring_resp *resp)
@@ -27,26 +31,17 @@ int file_op_mkdir(const struct sv_ring_req *req, uint8_t *data, struct sv_ring_r
 
 int file_op_write(const struct sv_ring_req *req, uint8_t *data, struct sv_ring_resp *resp)
 {
-	int64_t n = fs_write(req->path, req->path_len, req->offset, data, req->len);
-
-	resp->len = n < 0 ? 0 : (uint64_t)n;
-	return status_of(n);
+	return sized(fs_write(req->path, req->path_len, req->offset, data, req->len), &resp->len);
 }
 
 int file_op_append(const struct sv_ring_req *req, uint8_t *data, struct sv_ring_resp *resp)
 {
-	int64_t size = fs_append(req->path, req->path_len, data, req->len);
-
-	resp->value = size < 0 ? 0 : (uint64_t)size;
-	return status_of(size);
+	return sized(fs_append(req->path, req->path_len, data, req->len), &resp->value);
 }
 
 int file_op_read(const struct sv_ring_req *req, uint8_t *data, struct sv_ring_resp *resp)
 {
-	int64_t n = fs_read(req->path, req->path_len, req->offset, data, req->len);
-
-	resp->len = n < 0 ? 0 : (uint64_t)n;
-	return status_of(n);
+	return sized(fs_read(req->path, req->path_len, req->offset, data, req->len), &resp->len);
 }
 
 int file_op_truncate(const struct sv_ring_req *req, uint8_t *data, struct sv_ring_resp *resp)
@@ -83,8 +78,6 @@ int file_op_fsync(const struct sv_ring_req *req, uint8_t *data, struct sv_ring_r
 
 int file_op_readdir(const struct sv_ring_req *req, uint8_t *data, struct sv_ring_resp *resp)
 {
-	int64_t n = fs_readdir(req->path, req->path_len, (char *)data, SV_RING_DATA_MAX);
-
-	resp->len = n < 0 ? 0 : (uint64_t)n;
-	return status_of(n);
+	return sized(fs_readdir(req->path, req->path_len, (char *)data, SV_RING_DATA_MAX),
+		     &resp->len);
 }

@@ -19,7 +19,6 @@
 struct guest_queue {
 	struct sv_ring_queue *ring;
 	const struct ring_service *service;
-	unsigned index; /* queue number: the doorbell port's offset */
 	unsigned cpu;
 	struct thread *dispatcher;  /* published last: the interrupt reads it */
 	struct spinlock complete_lock;
@@ -28,6 +27,12 @@ struct guest_queue {
 static struct guest_queue queues[SV_RING_QUEUES_MAX];
 static unsigned nqueues;
 static uint64_t served, refused; /* atomic */
+
+/* Its place in the ring: the doorbell port's offset, too. */
+static unsigned queue_number(const struct guest_queue *g)
+{
+	return (unsigned)(g - queues);
+}
 
 /* ---- taking requests -------------------------------------------------- */
 
@@ -74,7 +79,7 @@ static void post_completion(struct guest_queue *g, unsigned slot)
 	 * sees the other, so a sleeping host always gets its doorbell. */
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	if (__atomic_load_n(&idx->host_waiting, __ATOMIC_RELAXED))
-		arch_ring_doorbell(SV_RING_PORT_BASE + g->index);
+		arch_ring_doorbell(SV_RING_PORT_BASE + queue_number(g));
 }
 
 /* ---- serving ---------------------------------------------------------- */
@@ -97,6 +102,12 @@ static void answer(struct guest_queue *g, unsigned slot_no, const struct sv_ring
 	post_completion(g, slot_no);
 }
 
+/* A response that names its request. */
+static struct sv_ring_resp response_to(const struct sv_ring_req *req, int status)
+{
+	return (struct sv_ring_resp){ .tag = req->tag, .op = req->op, .status = status };
+}
+
 static void serve_slot(struct guest_queue *g, unsigned slot_no)
 {
 	struct sv_ring_slot *slot = &g->ring->slots[slot_no];
@@ -104,10 +115,7 @@ static void serve_slot(struct guest_queue *g, unsigned slot_no)
 	struct sv_ring_resp resp;
 
 	memcpy(&req, &slot->req, sizeof(req));
-	memset(&resp, 0, sizeof(resp));
-	resp.tag = req.tag;
-	resp.op = req.op;
-	resp.status = check_request(g->service, &req);
+	resp = response_to(&req, check_request(g->service, &req));
 	if (resp.status == SV_OK)
 		resp.status = g->service->ops[req.op].serve(&req, slot->data, &resp);
 	if (resp.status != SV_OK)
@@ -128,13 +136,11 @@ static void request_thread(void *arg)
  * invisible to the quiescence a hot swap of a service waits for. */
 static void dispatch(struct guest_queue *g, unsigned slot)
 {
-	uintptr_t job = (uintptr_t)(g - queues) * SV_RING_SLOTS + slot;
+	uintptr_t job = queue_number(g) * SV_RING_SLOTS + slot;
 
 	if (!thread_create_on(g->cpu, request_thread, (void *)job, 0)) {
-		struct sv_ring_resp resp = { .status = SV_ENOMEM };
+		struct sv_ring_resp resp = response_to(&g->ring->slots[slot].req, SV_ENOMEM);
 
-		resp.tag = __atomic_load_n(&g->ring->slots[slot].req.tag, __ATOMIC_RELAXED);
-		resp.op = __atomic_load_n(&g->ring->slots[slot].req.op, __ATOMIC_RELAXED);
 		answer(g, slot, &resp);
 	}
 }
@@ -175,7 +181,6 @@ static int start_queue(const struct sv_boot_info *bi, unsigned q)
 
 	g->ring = (struct sv_ring_queue *)(uintptr_t)(bi->ring_base +
 						      q * sizeof(struct sv_ring_queue));
-	g->index = q;
 	g->cpu = q < bi->ncpus ? q : 0;
 	g->service = q < bi->ncpus ? &file_service : &control_service;
 	t = thread_create_on(g->cpu, dispatcher, g, THREAD_DAEMON);
@@ -189,7 +194,7 @@ int request_ring_start(const struct sv_boot_info *bi)
 {
 	if (bi->ring_queues != bi->ncpus + 1 || bi->ring_queues > SV_RING_QUEUES_MAX ||
 	    !bi->ring_base || bi->ring_base % 4096) {
-		printk("request ring: boot info gives %u queues at %#llx for %u CPUs: ignored\n",
+		printk("request ring: boot info gives %u queues at %#llx for %u CPUs: malformed\n",
 		       bi->ring_queues, (unsigned long long)bi->ring_base, bi->ncpus);
 		return SV_EINVAL;
 	}

@@ -11,9 +11,9 @@
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "elf_symbols.h"
 #include "vm.h"
 
@@ -25,13 +25,6 @@
 struct bench_results {
 	uint64_t rounds, io_cycles, hypercall_cycles;
 };
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
 
 static int boot(struct vm **vm, const char *kernel, unsigned ncpus, bool paused)
 {
@@ -94,11 +87,11 @@ static int bench_pause(const char *dir, unsigned ncpus, double *median_us)
 	snprintf(kernel, sizeof(kernel), "%s/spin.elf", dir);
 	err = boot(&vm, kernel, ncpus, false);
 	for (int i = 0; !err && i < PAUSE_ROUNDS; i++) {
-		uint64_t start = now_ns();
+		uint64_t start = monotonic_ns();
 		err = vm_pause(vm, NULL);
 		if (!err)
 			err = vm_resume(vm);
-		samples[i] = now_ns() - start;
+		samples[i] = monotonic_ns() - start;
 		usleep(1000); /* let the vCPUs get back into the guest */
 	}
 	if (!err) {
@@ -123,9 +116,9 @@ static int bench_single_step(const char *dir, double *us_per_insn)
 	err = boot(&vm, kernel, 1, true);
 	if (err)
 		return err;
-	start = now_ns();
+	start = monotonic_ns();
 	err = vcpu_single_step(vm, 0, STEP_INSNS, &rip);
-	*us_per_insn = (double)(now_ns() - start) / STEP_INSNS / 1000.0;
+	*us_per_insn = (double)(monotonic_ns() - start) / STEP_INSNS / 1000.0;
 	vm_destroy(vm);
 	if (!err && rip != elf_symbol(kernel, "loop_end"))
 		err = -EIO;

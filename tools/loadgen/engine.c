@@ -4,8 +4,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
+#include "clock.h"
 #include "engine.h"
 #include "verify.h"
 
@@ -40,14 +40,6 @@ struct run {
 	int64_t start_ns;
 	double rate_per_queue;
 };
-
-static int64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
 
 static bool stopping(const struct run *r)
 {
@@ -133,7 +125,7 @@ static bool reap(struct run *r, unsigned q)
 {
 	struct ring_completion c[SV_RING_SLOTS];
 	unsigned n = ring_client_reap(r->queues[q].rc, c, SV_RING_SLOTS);
-	int64_t now = now_ns();
+	int64_t now = (int64_t)monotonic_ns();
 
 	for (unsigned i = 0; i < n; i++)
 		complete(r, q, &c[i], now);
@@ -258,7 +250,7 @@ static bool finished(const struct run *r)
 static void loop(struct run *r)
 {
 	while (!finished(r)) {
-		int64_t now = now_ns();
+		int64_t now = (int64_t)monotonic_ns();
 		bool progress = false;
 
 		for (unsigned q = 0; q < r->nqueues; q++) {
@@ -276,7 +268,7 @@ int lg_run(const struct lg_engine_config *cfg, struct ring_client *clients,
 {
 	struct run r = { .cfg = cfg, .stats = stats, .nqueues = cfg->mix.queues };
 
-	r.start_ns = now_ns();
+	r.start_ns = (int64_t)monotonic_ns();
 	r.rate_per_queue = cfg->rate / cfg->mix.queues;
 	lg_stats_init(stats, r.start_ns, (uint64_t)cfg->window_ms * 1000000,
 		      (uint64_t)cfg->timeout_ms * 1000000);
@@ -294,7 +286,7 @@ int lg_run(const struct lg_engine_config *cfg, struct ring_client *clients,
 		clients[q].report_ctx = &r;
 	}
 	loop(&r);
-	stats->end_ns = now_ns();
+	stats->end_ns = (int64_t)monotonic_ns();
 	for (unsigned q = 0; q < r.nqueues; q++)
 		clients[q].report = NULL;
 	lg_mix_free(r.mix);

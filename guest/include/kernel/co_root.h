@@ -63,6 +63,15 @@ struct co_multi_root {
 struct co_multi_root *co_multi_root_create(const struct co_rep_type *type,
 					   unsigned cpus_per_rep);
 
+/* For roots that extend co_multi_root (as their first member) with state
+ * of their own: sets it up in the caller's storage, and the two root
+ * methods such a root's own ops build on, the miss (a rep created on its
+ * cluster's first call) and the reps' destruction (the root is left). */
+void co_multi_root_init(struct co_multi_root *root, const struct co_rep_type *type,
+			unsigned cpus_per_rep);
+struct co_rep *co_multi_root_handle_miss(struct co_root *base, coid_t id, unsigned cpu);
+void co_multi_root_destroy_reps(struct co_multi_root *root);
+
 /* A new object whose root is a co_multi_root of `type`: its COID, or NULL
  * when out of memory or COIDs (nothing is left behind). */
 coid_t co_multi_create(const struct co_rep_type *type, unsigned cpus_per_rep);
