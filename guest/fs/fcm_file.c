@@ -118,24 +118,23 @@ void fcm_files_for_each(void (*fn)(struct fcm_file *f, void *arg), void *arg)
 
 /* ---- policy ------------------------------------------------------------- */
 
-static void queue_for_policy(struct fcm_file *f, void *arg)
+static void queue_for_policy(struct fcm_file *f, int p)
 {
-	int p = *(int *)arg;
-
 	fcm_swapper_queue(f, p == SV_FCM_POLICY_ADAPTIVE ? FCM_WANT_NONE : (int)kind_for(p), false);
 }
 
 int fcm_set_policy(enum sv_fcm_policy p)
 {
 	uint64_t flags;
-	int chosen = (int)p;
 
 	if ((unsigned)p >= SV_FCM_POLICY_MAX)
 		return SV_EINVAL;
+	/* The registry's own walk, under the lock the store needs too: a
+	 * file registered after it gets the new policy's kind. */
 	flags = spin_lock_irqsave(&registry_lock);
-	__atomic_store_n(&policy, chosen, __ATOMIC_RELEASE);
+	__atomic_store_n(&policy, (int)p, __ATOMIC_RELEASE);
 	for (struct fcm_file *f = registry.next; f != &registry; f = f->next)
-		queue_for_policy(f, &chosen);
+		queue_for_policy(f, (int)p);
 	spin_unlock_irqrestore(&registry_lock, flags);
 	return 0;
 }
