@@ -76,6 +76,22 @@ static int place_ring(struct vm *vm)
 	return 0;
 }
 
+/* The patch area goes below the ring, 2 MiB-aligned so the guest maps
+ * each half with one large page of its own permission. */
+static int place_patch_area(struct vm *vm)
+{
+	uint64_t base = (vm->ring_base - SV_PATCH_AREA_SIZE) & ~(PATCH_AREA_ALIGN - 1);
+
+	if (vm->ring_base < SV_PATCH_AREA_SIZE + PATCH_AREA_ALIGN + BOOT_KERNEL_MIN) {
+		fprintf(stderr, "swapvisor: %llu MiB of guest RAM leaves no room for the "
+			"%llu MiB patch area\n", (unsigned long long)(vm->ram_size >> 20),
+			SV_PATCH_AREA_SIZE >> 20);
+		return -ENOMEM;
+	}
+	vm->patch_base = base;
+	return 0;
+}
+
 static int fill_boot_info(struct vm *vm, const struct elf_image *img,
 			  const char *cmdline)
 {
@@ -96,13 +112,23 @@ static int fill_boot_info(struct vm *vm, const struct elf_image *img,
 	bi->stacks_base = stacks_base(vm);
 	bi->ring_base = vm->ring_base;
 	bi->ring_queues = ring_queues(vm);
+	bi->patch_base = vm->patch_base;
+	bi->patch_size = SV_PATCH_AREA_SIZE;
 	bi->tsc_khz = (uint64_t)ioctl(vm->vcpus[0].fd, KVM_GET_TSC_KHZ, 0);
 	if ((int64_t)bi->tsc_khz < 0)
 		bi->tsc_khz = 0;
 	add_region(bi, 0, BOOT_KERNEL_MIN, SV_MEM_BOOT);
 	add_region(bi, BOOT_KERNEL_MIN, img->phys_start, SV_MEM_RAM);
 	add_region(bi, img->phys_start, kernel_end, SV_MEM_KERNEL);
-	add_region(bi, kernel_end, bi->ring_base, SV_MEM_RAM);
+	if (kernel_end > vm->patch_base) {
+		fprintf(stderr, "swapvisor: the kernel ends at %#llx, inside the patch area at %#llx\n",
+			(unsigned long long)kernel_end, (unsigned long long)vm->patch_base);
+		return -ENOMEM;
+	}
+	add_region(bi, kernel_end, vm->patch_base, SV_MEM_RAM);
+	add_region(bi, vm->patch_base, vm->patch_base + SV_PATCH_AREA_SIZE, SV_MEM_PATCH);
+	if (vm->patch_base + SV_PATCH_AREA_SIZE < bi->ring_base)
+		add_region(bi, vm->patch_base + SV_PATCH_AREA_SIZE, bi->ring_base, SV_MEM_RAM);
 	add_region(bi, bi->ring_base, bi->stacks_base, SV_MEM_RING);
 	add_region(bi, bi->stacks_base, vm->ram_size, SV_MEM_STACKS);
 	if (cmdline)
@@ -174,9 +200,11 @@ int vm_load_kernel(struct vm *vm, const char *path, const char *cmdline)
 	uint64_t cr3;
 	int err = place_ring(vm);
 
+	if (!err)
+		err = place_patch_area(vm);
 	if (err)
 		return err;
-	target.load_max = vm->ring_base;
+	target.load_max = vm->patch_base;
 	err = elf_load(path, &target, &img);
 
 	if (!err)

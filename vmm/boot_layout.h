@@ -7,6 +7,8 @@
  *   0x0000_2000  GDT
  *   0x0001_0000  boot page tables (pool, up to 0x9_0000)
  *   0x0010_0000  kernel image, then free RAM
+ *   below ring   the patch area (sv/abi.h), 2 MiB-aligned
+ *   below stacks the request ring (sv/ring.h)
  *   top of RAM   per-CPU boot stacks
  */
 #ifndef SV_VMM_BOOT_LAYOUT_H
@@ -18,6 +20,7 @@
 #define BOOT_PT_POOL_END 0x90000ull
 #define BOOT_KERNEL_MIN 0x100000ull
 #define BOOT_STACK_SIZE 0x8000ull
+#define PATCH_AREA_ALIGN 0x200000ull
 
 #define BOOT_SEL_CODE 0x08
 #define BOOT_SEL_DATA 0x10

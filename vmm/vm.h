@@ -105,6 +105,7 @@ struct vm {
 	uint64_t entry;
 	uint64_t boot_info_gpa;
 	uint64_t ring_base;    /* request ring (sv/ring.h): queue 0's address */
+	uint64_t patch_base;   /* patch area (SV_PATCH_AREA_SIZE bytes) */
 	struct ring_device ring;
 	uint64_t start_ns;
 

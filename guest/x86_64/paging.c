@@ -4,6 +4,8 @@
  * CPU has its own PML4 that points at them, plus, in slot 510, tables that
  * map the LTT region onto that CPU's own frames.
  */
+#include <stdbool.h>
+
 #include <arch/cpu.h>
 #include <arch/paging.h>
 #include <kernel/early_alloc.h>
@@ -61,18 +63,29 @@ static void map_small(uint64_t *pd, uint64_t base)
 	}
 }
 
-static void map_ram(uint64_t *pml4, uint64_t ram_size)
+/* A 2 MiB page of the rest of RAM: data, except the patch area's code
+ * half, where the monitor writes modules' code (read-execute; the host
+ * writes it through guest-physical memory, not through this mapping). */
+static uint64_t large_page_flags(const struct sv_boot_info *bi, uint64_t base)
+{
+	bool patch_code = bi->patch_size && base >= bi->patch_base &&
+			  base < bi->patch_base + bi->patch_size / 2;
+
+	return patch_code ? PTE_P | PTE_PS : PTE_P | PTE_W | PTE_PS | PTE_NX;
+}
+
+static void map_ram(uint64_t *pml4, const struct sv_boot_info *bi)
 {
 	uint64_t kernel_lo = (uintptr_t)__kernel_start & ~(PAGE_2M - 1);
 	uint64_t kernel_hi = (uintptr_t)__kernel_end;
 
-	for (uint64_t base = 0; base < ram_size; base += PAGE_2M) {
+	for (uint64_t base = 0; base < bi->ram_size; base += PAGE_2M) {
 		uint64_t *pdpt = table_at(&pml4[slot(base, 4)]);
 		uint64_t *pd = table_at(&pdpt[slot(base, 3)]);
 		if (base == 0 || (base >= kernel_lo && base < kernel_hi))
 			map_small(pd, base);
 		else
-			pd[slot(base, 2)] = base | PTE_P | PTE_W | PTE_PS | PTE_NX;
+			pd[slot(base, 2)] = base | large_page_flags(bi, base);
 	}
 }
 
@@ -93,7 +106,7 @@ void paging_init(const struct sv_boot_info *bi)
 {
 	uint64_t *shared = new_table();
 
-	map_ram(shared, bi->ram_size);
+	map_ram(shared, bi);
 	for (unsigned cpu = 0; cpu < bi->ncpus; cpu++) {
 		uint64_t *pml4 = new_table();
 		for (unsigned i = 0; i < 512; i++)

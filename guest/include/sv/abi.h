@@ -27,7 +27,7 @@
 
 #include <stdint.h>
 
-#define SV_ABI_VERSION 2u
+#define SV_ABI_VERSION 3u
 
 /* ---- boot info ------------------------------------------------------ */
 
@@ -39,7 +39,13 @@ enum sv_mem_type {
 	SV_MEM_STACKS = 3,   /* per-CPU boot stacks */
 	SV_MEM_KERNEL = 4,   /* the loaded kernel image */
 	SV_MEM_RING = 5,     /* the request ring's queues (sv/ring.h) */
+	SV_MEM_PATCH = 6,    /* the patch area: the monitor writes modules here */
 };
+
+/* The patch area: SV_PATCH_AREA_SIZE bytes, 2 MiB-aligned; the guest maps
+ * the first half read-execute (modules' code) and the second half
+ * read-write, never executable (their data and manifests). */
+#define SV_PATCH_AREA_SIZE (4ull << 20)
 
 struct sv_mem_region {
 	uint64_t base;
@@ -62,6 +68,8 @@ struct sv_boot_info {
 	uint64_t ring_base;     /* guest-physical address of queue 0 (sv/ring.h) */
 	uint32_t ring_queues;   /* ncpus request queues, then the control queue */
 	uint32_t nregions;
+	uint64_t patch_base;    /* the patch area (SV_MEM_PATCH): code half, */
+	uint64_t patch_size;    /* then data half; each 2 MiB-aligned */
 	struct sv_mem_region regions[SV_MEM_REGIONS_MAX];
 	char cmdline[SV_CMDLINE_MAX]; /* NUL-terminated guest arguments */
 };
@@ -99,6 +107,10 @@ enum sv_hypercall {
 #define SV_ENOSPC (-28)       /* the block store is full */
 #define SV_ENAMETOOLONG (-36) /* a path or a name too long */
 #define SV_ENOTEMPTY (-39)    /* deleting a directory that has entries */
+#define SV_EPROTO (-71)       /* a state transfer function failed */
+#define SV_ETIMEDOUT (-110)   /* a hot swap's calls did not drain in time */
+#define SV_ESTALE (-116)      /* an update for a version that is not running */
+#define SV_ECANCELED (-125)   /* a patch's health check failed */
 
 /* Argument structs are 8-byte aligned wherever the guest puts them. */
 #define SV_HC_ARG __attribute__((aligned(8)))
@@ -146,6 +158,6 @@ SV_STATIC_ASSERT(sizeof(struct sv_mem_region) == 24);
 SV_STATIC_ASSERT(sizeof(struct sv_hc_puts) == 16);
 SV_STATIC_ASSERT(sizeof(struct sv_hc_test_report) == 40);
 SV_STATIC_ASSERT(sizeof(struct sv_boot_info) ==
-		 64 + 24 * SV_MEM_REGIONS_MAX + SV_CMDLINE_MAX);
+		 80 + 24 * SV_MEM_REGIONS_MAX + SV_CMDLINE_MAX);
 
 #endif

@@ -63,6 +63,9 @@ enum sv_ring_op {
 	SV_OP_READDIR = 10, /* path -> data: entry names, each ending in '\0' */
 	SV_OP_COUNTER_ADD = 11,  /* arg = counter (0 .. SV_COUNTERS-1), offset = n */
 	SV_OP_COUNTER_READ = 12, /* arg = counter -> resp.value */
+	SV_OP_CALL = 13,    /* path = a patched-in service's name (sv/patch.h) */
+	SV_OP_DESCRIPTORS = 14, /* arg = n: take and give back n memory
+				 * descriptors -> resp.value = collisions seen */
 	SV_OP_MAX
 };
 
@@ -75,6 +78,8 @@ enum sv_ctl_op {
 	SV_CTL_PING = 0,       /* answers 0 */
 	SV_CTL_STATS = 1,      /* -> data: one JSON object of service statistics */
 	SV_CTL_FCM_POLICY = 2, /* arg = SV_FCM_POLICY_*: which FCMs new and open files use */
+	SV_CTL_PATCH = 3,      /* payload struct sv_patch_step_req -> sv_patch_step_resp */
+	SV_CTL_UPDATE_INFO = 4, /* -> data: JSON of classes, objects, services, modules */
 	SV_CTL_MAX
 };
 
