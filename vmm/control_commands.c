@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "control_commands.h"
+#include "control_patch.h"
 #include "guest_control.h"
 
 _Static_assert(CONTROL_CPU_MAX == VM_CPUS_MAX, "control \"cpu\" limit is the VM's");
@@ -35,12 +36,12 @@ static const char *err_text(int err)
 	return err == -ESHUTDOWN ? "the VM is stopping" : strerror(-err);
 }
 
-static json_t *hex(uint64_t v)
+json_t *control_hex(uint64_t v)
 {
 	return json_sprintf("0x%llx", (unsigned long long)v);
 }
 
-static json_t *u64(uint64_t v)
+json_t *control_u64(uint64_t v)
 {
 	return json_integer(v > INT64_MAX ? INT64_MAX : (json_int_t)v);
 }
@@ -71,10 +72,10 @@ static json_t *cpu_status(struct vcpu *v)
 
 	for (unsigned r = 0; exits && r < EXIT_REASONS; r++)
 		json_object_set_new(exits, exit_reason_name((enum exit_reason)r),
-				    u64(atomic_load(&v->exits[r])));
+				    control_u64(atomic_load(&v->exits[r])));
 	return json_pack("{s:I, s:s, s:o, s:o}", "cpu", (json_int_t)v->index,
 			 "state", state_name(atomic_load(&v->state)),
-			 "rip", hex(atomic_load(&v->last_rip)), "exits", exits);
+			 "rip", control_hex(atomic_load(&v->last_rip)), "exits", exits);
 }
 
 static json_t *cmd_status(struct vm *vm, struct control_session *s,
@@ -86,9 +87,9 @@ static json_t *cmd_status(struct vm *vm, struct control_session *s,
 	for (unsigned i = 0; cpus && i < vm->ncpus; i++)
 		json_array_append_new(cpus, cpu_status(&vm->vcpus[i]));
 	return json_pack("{s:b, s:o, s:b, s:o, s:o, s:o}", "ok", 1, "cpus", cpus,
-			 "paused", vm_is_paused(vm), "uptime_ns", u64(vm_uptime_ns(vm)),
-			 "ram_size", u64(vm->ram_size),
-			 "bad_hypercalls", u64(atomic_load(&vm->bad_hypercalls)));
+			 "paused", vm_is_paused(vm), "uptime_ns", control_u64(vm_uptime_ns(vm)),
+			 "ram_size", control_u64(vm->ram_size),
+			 "bad_hypercalls", control_u64(atomic_load(&vm->bad_hypercalls)));
 }
 
 static json_t *cmd_pause(struct vm *vm, struct control_session *s,
@@ -101,7 +102,7 @@ static json_t *cmd_pause(struct vm *vm, struct control_session *s,
 	if (err)
 		return control_error("pause: %s", err_text(err));
 	s->pauses++;
-	return json_pack("{s:b, s:o, s:I}", "ok", 1, "pause_ns", u64(ns),
+	return json_pack("{s:b, s:o, s:I}", "ok", 1, "pause_ns", control_u64(ns),
 			 "held", (json_int_t)s->pauses);
 }
 
@@ -171,7 +172,7 @@ static json_t *regs_json(const struct all_regs *r)
 	json_t *o = json_object();
 
 	for (size_t i = 0; o && i < sizeof(fields) / sizeof(fields[0]); i++)
-		json_object_set_new(o, fields[i].name, hex(fields[i].value));
+		json_object_set_new(o, fields[i].name, control_hex(fields[i].value));
 	return o;
 }
 
@@ -227,7 +228,7 @@ static json_t *cmd_read_phys(struct vm *vm, struct control_session *s,
 				     (unsigned long long)(req->addr + req->len - 1),
 				     (unsigned long long)(vm->ram_size - 1));
 	} else {
-		resp = json_pack("{s:b, s:o, s:I, s:o}", "ok", 1, "addr", hex(req->addr),
+		resp = json_pack("{s:b, s:o, s:I, s:o}", "ok", 1, "addr", control_hex(req->addr),
 				 "len", (json_int_t)req->len, "data",
 				 hex_bytes(buf, req->len));
 	}
@@ -260,8 +261,8 @@ static json_t *cmd_translate(struct vm *vm, struct control_session *s,
 				     (unsigned long long)req->vaddr, req->cpu,
 				     err_text(err));
 	return json_pack("{s:b, s:I, s:o, s:o, s:b}", "ok", 1, "cpu",
-			 (json_int_t)req->cpu, "vaddr", hex(req->vaddr), "paddr",
-			 hex(gpa), "paused_briefly", briefly);
+			 (json_int_t)req->cpu, "vaddr", control_hex(req->vaddr), "paddr",
+			 control_hex(gpa), "paused_briefly", briefly);
 }
 
 static json_t *cmd_quit(struct vm *vm, struct control_session *s,
@@ -299,7 +300,7 @@ static json_t *cmd_ring_attach(struct vm *vm, struct control_session *s,
 	for (unsigned q = 0; q < nq; q++)
 		lend_fd(s, vm->ring.call_fd[q]);
 	return json_pack("{s:b, s:I, s:o, s:I, s:I, s:I}", "ok", 1, "queues", (json_int_t)nq,
-			 "ring_gpa", hex(vm->ring_base),
+			 "ring_gpa", control_hex(vm->ring_base),
 			 "queue_size", (json_int_t)sizeof(struct sv_ring_queue),
 			 "slots", (json_int_t)SV_RING_SLOTS, "fds", (json_int_t)s->n_send_fds);
 }
@@ -313,7 +314,8 @@ static json_t *cmd_guest_stats(struct vm *vm, struct control_session *s,
 	json_t *stats;
 
 	(void)s, (void)req, (void)stop_status;
-	if (guest_control_call(vm, SV_CTL_STATS, 0, text, sizeof(text), &len, err))
+	if (guest_control_call(vm, &(struct guest_call){ .op = SV_CTL_STATS }, text,
+			       sizeof(text), &len, err))
 		return control_error("guest-stats: %s", err);
 	stats = json_loadb((const char *)text, len, JSON_REJECT_DUPLICATES, NULL);
 	if (!json_is_object(stats)) {
@@ -330,7 +332,8 @@ static json_t *cmd_fcm_policy(struct vm *vm, struct control_session *s,
 	size_t len;
 
 	(void)s, (void)stop_status;
-	if (guest_control_call(vm, SV_CTL_FCM_POLICY, req->policy, NULL, 0, &len, err))
+	if (guest_control_call(vm, &(struct guest_call){ .op = SV_CTL_FCM_POLICY,
+			       .arg = req->policy }, NULL, 0, &len, err))
 		return control_error("fcm-policy: %s", err);
 	return json_pack("{s:b, s:s}", "ok", 1, "policy", control_fcm_policy_name(req->policy));
 }
@@ -346,6 +349,9 @@ static const handler_fn handlers[CONTROL_CMDS] = {
 	[CONTROL_RING_ATTACH] = cmd_ring_attach,
 	[CONTROL_GUEST_STATS] = cmd_guest_stats,
 	[CONTROL_FCM_POLICY] = cmd_fcm_policy,
+	[CONTROL_UPDATE_INFO] = control_update_info,
+	[CONTROL_PATCH_AREA] = control_patch_area,
+	[CONTROL_PATCH_STEP] = control_patch_step,
 };
 
 json_t *control_execute(struct vm *vm, struct control_session *s,

@@ -25,6 +25,10 @@ struct control_session {
 	unsigned n_send_fds;
 };
 
+/* JSON for an address ("0x...") and for a count (clamped to 2^63-1). */
+json_t *control_hex(uint64_t v);
+json_t *control_u64(uint64_t v);
+
 /*
  * Runs req and returns the response object, {"ok":true,...} or
  * {"ok":false,"error":...}, without the "id" (the caller adds it), or NULL

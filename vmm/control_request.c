@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sv/patch.h>
 #include <sv/ring.h>
 
 #include "control_request.h"
@@ -19,7 +20,7 @@
 
 struct cmd_spec {
 	const char *name;
-	const char *args[3]; /* accepted besides "cmd" and "id"; NULL-terminated */
+	const char *args[9]; /* accepted besides "cmd" and "id"; NULL-terminated */
 	int (*parse)(json_t *obj, struct control_request *req, char *err);
 };
 
@@ -234,6 +235,82 @@ const char *control_fcm_policy_name(unsigned policy)
 	return policy < SV_FCM_POLICY_MAX ? fcm_policies[policy] : NULL;
 }
 
+static const char *const patch_steps[SV_PATCH_STEPS] = {
+	[SV_PATCH_STEP_LOAD] = "load",
+	[SV_PATCH_STEP_FACTORY] = "factory",
+	[SV_PATCH_STEP_INSTANCES] = "instances",
+	[SV_PATCH_STEP_OBJECT] = "object",
+	[SV_PATCH_STEP_SERVICE] = "service",
+	[SV_PATCH_STEP_CHECK] = "check",
+	[SV_PATCH_STEP_COMMIT] = "commit",
+	[SV_PATCH_STEP_UNLOAD] = "unload",
+};
+
+const char *control_patch_step_name(unsigned step)
+{
+	return step < SV_PATCH_STEPS ? patch_steps[step] : NULL;
+}
+
+static int parse_step_name(json_t *obj, struct sv_patch_step_req *step, char *err)
+{
+	json_t *v = json_object_get(obj, "step");
+	char q[QUOTE_MAX];
+
+	for (unsigned i = 0; json_is_string(v) && i < SV_PATCH_STEPS; i++) {
+		if (!strcmp(json_string_value(v), patch_steps[i])) {
+			step->step = i;
+			return 0;
+		}
+	}
+	if (!v)
+		fail(err, "patch-step: \"step\" is required (load, factory, instances, object, "
+		     "service, check, commit or unload)");
+	else
+		fail(err, "patch-step: \"step\" must be load, factory, instances, object, "
+		     "service, check, commit or unload, got %s", quote(v, q));
+	return -1;
+}
+
+/* An argument that may be left out (then `fallback`), else as get_ranged. */
+static int get_optional(json_t *obj, const char *cmd, const char *key, uint64_t max,
+			uint64_t fallback, uint64_t *out, char *err)
+{
+	*out = fallback;
+	if (!json_object_get(obj, key))
+		return 0;
+	return get_ranged(obj, cmd, key, true, 0, max, out, err);
+}
+
+static int parse_patch_step(json_t *obj, struct control_request *req, char *err)
+{
+	struct sv_patch_step_req *step = &req->step;
+	json_t *revert = json_object_get(obj, "revert");
+	uint64_t handle, change, first, count, timeout_ms;
+	char q[QUOTE_MAX];
+
+	if (parse_step_name(obj, step, err))
+		return -1;
+	if (revert && !json_is_boolean(revert)) {
+		fail(err, "patch-step: \"revert\" must be true or false, got %s", quote(revert, q));
+		return -1;
+	}
+	if (get_optional(obj, "patch-step", "handle", UINT32_MAX, 0, &handle, err) ||
+	    get_optional(obj, "patch-step", "change", UINT32_MAX, 0, &change, err) ||
+	    get_optional(obj, "patch-step", "first", UINT32_MAX, 0, &first, err) ||
+	    get_optional(obj, "patch-step", "count", UINT32_MAX, 0, &count, err) ||
+	    get_optional(obj, "patch-step", "module", UINT64_MAX, 0, &step->module, err) ||
+	    get_optional(obj, "patch-step", "timeout_ms", CONTROL_STEP_TIMEOUT_MS_MAX,
+			 CONTROL_STEP_TIMEOUT_MS, &timeout_ms, err))
+		return -1;
+	step->flags = json_is_true(revert) ? SV_PATCH_REVERT : 0;
+	step->handle = (uint32_t)handle;
+	step->change = (uint32_t)change;
+	step->first = (uint32_t)first;
+	step->count = (uint32_t)count;
+	step->timeout_us = timeout_ms * 1000;
+	return 0;
+}
+
 static const struct cmd_spec specs[CONTROL_CMDS] = {
 	[CONTROL_STATUS] = { "status", { NULL }, parse_none },
 	[CONTROL_PAUSE] = { "pause", { NULL }, parse_none },
@@ -245,6 +322,10 @@ static const struct cmd_spec specs[CONTROL_CMDS] = {
 	[CONTROL_RING_ATTACH] = { "ring-attach", { NULL }, parse_none },
 	[CONTROL_GUEST_STATS] = { "guest-stats", { NULL }, parse_none },
 	[CONTROL_FCM_POLICY] = { "fcm-policy", { "policy", NULL }, parse_fcm_policy },
+	[CONTROL_UPDATE_INFO] = { "update-info", { NULL }, parse_none },
+	[CONTROL_PATCH_AREA] = { "patch-area", { NULL }, parse_none },
+	[CONTROL_PATCH_STEP] = { "patch-step", { "step", "revert", "handle", "change", "first",
+		"count", "module", "timeout_ms", NULL }, parse_patch_step },
 };
 
 const char *control_cmd_name(enum control_cmd cmd)

@@ -14,11 +14,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <sv/patch.h>
+
 #define CONTROL_LINE_MAX 65536u     /* bytes of one request line, without '\n' */
 #define CONTROL_READ_MAX 65536u     /* read-phys "len" */
 #define CONTROL_CPU_MAX 64u         /* "cpu" below this; equals VM_CPUS_MAX */
 #define CONTROL_QUIT_STATUS_MAX 119 /* 120.. are swapvisor's own exit statuses */
 #define CONTROL_ERROR_MAX 256       /* bytes of an error message, with NUL */
+#define CONTROL_STEP_TIMEOUT_MS_MAX 60000u /* patch-step "timeout_ms" */
+#define CONTROL_STEP_TIMEOUT_MS 10000u     /* ... when left out */
 
 enum control_cmd {
 	CONTROL_STATUS,
@@ -31,6 +35,9 @@ enum control_cmd {
 	CONTROL_RING_ATTACH,
 	CONTROL_GUEST_STATS,
 	CONTROL_FCM_POLICY,
+	CONTROL_UPDATE_INFO,
+	CONTROL_PATCH_AREA,
+	CONTROL_PATCH_STEP,
 	CONTROL_CMDS
 };
 
@@ -43,6 +50,7 @@ struct control_request {
 	uint64_t vaddr; /* translate */
 	int status;     /* quit */
 	unsigned policy; /* fcm-policy: enum sv_fcm_policy */
+	struct sv_patch_step_req step; /* patch-step */
 };
 
 /*
@@ -58,6 +66,9 @@ void control_request_release(struct control_request *req);
 
 /* The protocol's name of an FCM policy ("adaptive"), or NULL. */
 const char *control_fcm_policy_name(unsigned policy);
+
+/* The protocol's name of a patch step ("instances"), or NULL. */
+const char *control_patch_step_name(unsigned step);
 
 /* The protocol's name of a command ("read-phys"), or NULL if out of range. */
 const char *control_cmd_name(enum control_cmd cmd);

@@ -76,11 +76,12 @@ static int answer(struct ring_client *rc, const struct ring_completion *done,
 	return status;
 }
 
-int guest_control_call(struct vm *vm, uint32_t op, uint64_t arg, uint8_t *out,
+int guest_control_call(struct vm *vm, const struct guest_call *call, uint8_t *out,
 		       size_t cap, size_t *len, char err[GUEST_CONTROL_ERROR_MAX])
 {
 	struct ring_client *rc = control_client(vm, err);
-	struct sv_ring_req req = { .op = op, .arg = arg };
+	struct sv_ring_req req = { .op = call->op, .arg = call->arg, .len = call->in_len };
+	unsigned timeout_ms = call->timeout_ms ? call->timeout_ms : GUEST_CONTROL_TIMEOUT_MS;
 	struct ring_completion done;
 	int slot;
 
@@ -93,11 +94,13 @@ int guest_control_call(struct vm *vm, uint32_t op, uint64_t arg, uint8_t *out,
 		return -1;
 	}
 	*len = 0;
+	if (call->in_len)
+		memcpy(ring_client_data(rc, (unsigned)slot), call->in, call->in_len);
 	ring_client_post(rc, (unsigned)slot, &req, cap);
-	if (await(rc, monotonic_ms() + GUEST_CONTROL_TIMEOUT_MS, &done)) {
+	if (await(rc, monotonic_ms() + timeout_ms, &done)) {
 		ring_client_abandon(rc, (unsigned)slot);
-		snprintf(err, GUEST_CONTROL_ERROR_MAX, "the guest did not answer within %d ms",
-			 GUEST_CONTROL_TIMEOUT_MS);
+		snprintf(err, GUEST_CONTROL_ERROR_MAX, "the guest did not answer within %u ms",
+			 timeout_ms);
 		return -1;
 	}
 	return answer(rc, &done, out, len, err);

@@ -5,6 +5,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <sv/abi.h>
 
@@ -23,11 +24,15 @@ static void usage(FILE *out)
 {
 	fprintf(out,
 		"usage: swapvisor run --kernel FILE.elf [--cpus N] [--mem SIZE]\n"
-		"                     [--control SOCKET] [--console stdio|FILE] [-- GUEST ARGS...]\n"
+		"                     [--control SOCKET] [--console stdio|FILE]\n"
+		"                     [--patch-key KEY.pub]... [--allow-unsigned-patches]\n"
+		"                     [-- GUEST ARGS...]\n"
 		"\n"
 		"Boots an x86-64 ELF guest under KVM on N vCPUs (default 1) with SIZE of\n"
 		"RAM (default 256M; suffixes K, M, G). --control opens the JSON control\n"
-		"socket (see docs/control-protocol.md). The exit status is the guest's\n"
+		"socket (see docs/control-protocol.md). Patch bundles applied through it\n"
+		"must be signed by a --patch-key; --allow-unsigned-patches (development\n"
+		"only) lets unsigned ones through. The exit status is the guest's\n"
 		"(0..119), %d when the VM could not be set up, %d when the guest crashed,\n"
 		"%d when the guest kernel panicked.\n",
 		VM_EXIT_SETUP_ERROR, VM_EXIT_GUEST_CRASH, VM_EXIT_GUEST_PANIC);
@@ -71,6 +76,22 @@ static int join_args(char *out, int argc, char **argv)
 	return 0;
 }
 
+/* A key file the monitor cannot read later would make every signed bundle
+ * fail at apply time: say so at start instead. */
+static int add_patch_key(struct patch_trust *t, const char *path)
+{
+	if (t->nkeys == PATCH_TRUST_KEYS_MAX) {
+		fprintf(stderr, "swapvisor: at most %d --patch-key files\n", PATCH_TRUST_KEYS_MAX);
+		return -1;
+	}
+	if (access(path, R_OK)) {
+		fprintf(stderr, "swapvisor: --patch-key %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	t->key_files[t->nkeys++] = path;
+	return 0;
+}
+
 static int parse_run(int argc, char **argv, struct run_options *o)
 {
 	static const struct option longopts[] = {
@@ -79,6 +100,8 @@ static int parse_run(int argc, char **argv, struct run_options *o)
 		{ "mem", required_argument, NULL, 'm' },
 		{ "control", required_argument, NULL, 's' },
 		{ "console", required_argument, NULL, 'o' },
+		{ "patch-key", required_argument, NULL, 'p' },
+		{ "allow-unsigned-patches", no_argument, NULL, 'U' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -86,11 +109,16 @@ static int parse_run(int argc, char **argv, struct run_options *o)
 
 	o->cfg.ncpus = 1;
 	o->cfg.mem_size = 256ull << 20;
-	while ((opt = getopt_long(argc, argv, "k:c:m:s:o:h", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "k:c:m:s:o:p:Uh", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'k': o->kernel = optarg; break;
 		case 's': o->control = optarg; break;
 		case 'o': o->console = optarg; break;
+		case 'p':
+			if (add_patch_key(&o->cfg.trust, optarg))
+				return -EINVAL;
+			break;
+		case 'U': o->cfg.trust.allow_unsigned = true; break;
 		case 'c': o->cfg.ncpus = (unsigned)strtoul(optarg, NULL, 0); break;
 		case 'm':
 			if (parse_size(optarg, &o->cfg.mem_size)) {

@@ -16,22 +16,11 @@
 
 #include <jansson.h>
 
+#include "control_client.h"
 #include "ring_attach.h"
 
-#define ANSWER_MAX 4096
 #define ANSWER_TIMEOUT_S 30
-#define FDS_MAX (1 + 2 * SV_RING_QUEUES_MAX)
 #define PAGE_SIZE 4096u
-
-static const char request_line[] = "{\"cmd\":\"ring-attach\"}\n";
-
-/* What arrived on the connection: the answer line and its fds. */
-struct answer {
-	char line[ANSWER_MAX];
-	size_t len;
-	int fds[FDS_MAX];
-	unsigned nfds;
-};
 
 static int fail(char msg[RING_ATTACH_MSG_MAX], const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
@@ -46,115 +35,24 @@ static int fail(char msg[RING_ATTACH_MSG_MAX], const char *fmt, ...)
 	return -1;
 }
 
-static int connect_to(const char *path, char msg[RING_ATTACH_MSG_MAX])
-{
-	struct sockaddr_un addr = { .sun_family = AF_UNIX };
-	struct timeval tv = { .tv_sec = ANSWER_TIMEOUT_S };
-	int fd;
-
-	if (strlen(path) >= sizeof(addr.sun_path))
-		return fail(msg, "%s: socket path too long", path);
-	memcpy(addr.sun_path, path, strlen(path));
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return fail(msg, "%s: socket: %s", path, strerror(errno));
-	if (connect(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0) {
-		fail(msg, "%s: connect: %s", path, strerror(errno));
-		close(fd);
-		return -1;
-	}
-	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-	return fd;
-}
-
-static void keep_fds(struct answer *ans, struct msghdr *mh)
-{
-	for (struct cmsghdr *c = CMSG_FIRSTHDR(mh); c; c = CMSG_NXTHDR(mh, c)) {
-		size_t n = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
-
-		if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS)
-			continue;
-		for (size_t i = 0; i < n; i++) {
-			int fd;
-
-			memcpy(&fd, CMSG_DATA(c) + i * sizeof(int), sizeof(fd));
-			if (ans->nfds < FDS_MAX)
-				ans->fds[ans->nfds++] = fd;
-			else
-				close(fd);
-		}
-	}
-}
-
-/* Reads up to the answer's newline, collecting any fds on the way. */
-static int receive_answer(int sock, const char *path, struct answer *ans,
-			  char msg[RING_ATTACH_MSG_MAX])
-{
-	union {
-		struct cmsghdr align;
-		char buf[CMSG_SPACE(FDS_MAX * sizeof(int))];
-	} control;
-
-	while (!memchr(ans->line, '\n', ans->len)) {
-		struct iovec iov = { ans->line + ans->len, sizeof(ans->line) - 1 - ans->len };
-		struct msghdr mh = {
-			.msg_iov = &iov, .msg_iovlen = 1,
-			.msg_control = control.buf, .msg_controllen = sizeof(control.buf),
-		};
-		ssize_t n;
-
-		if (!iov.iov_len)
-			return fail(msg, "%s: ring-attach answer longer than %d bytes", path,
-				    ANSWER_MAX - 1);
-		n = recvmsg(sock, &mh, MSG_CMSG_CLOEXEC);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return fail(msg, "%s: no ring-attach answer: %s", path,
-				    n ? strerror(errno) : "connection closed");
-		keep_fds(ans, &mh);
-		if (mh.msg_flags & MSG_CTRUNC)
-			return fail(msg, "%s: ring-attach answer carried more than %d fds",
-				    path, FDS_MAX);
-		ans->len += (size_t)n;
-	}
-	ans->len = (size_t)((char *)memchr(ans->line, '\n', ans->len) - ans->line);
-	ans->line[ans->len] = '\0';
-	return 0;
-}
-
-static int parse_hex(json_t *v, uint64_t *out)
-{
-	const char *s = json_string_value(v);
-	char *end;
-
-	if (!s || strncmp(s, "0x", 2) || !s[2])
-		return -1;
-	errno = 0;
-	*out = strtoull(s + 2, &end, 16);
-	return *end || errno ? -1 : 0;
-}
-
 /* Takes the answer's numbers into a, checking them against this build's
  * ring ABI and the fds that came with them. */
-static int parse_answer(const char *path, const struct answer *ans,
+static int parse_answer(const char *path, const struct control_answer *ans,
 			struct ring_attachment *a, char msg[RING_ATTACH_MSG_MAX])
 {
+	json_t *root = ans->json;
 	json_error_t jerr;
-	json_t *root = json_loadb(ans->line, ans->len, JSON_REJECT_DUPLICATES, &jerr);
 	json_int_t queues, size, slots;
-	int ret = -1;
+	unsigned long long gpa = 0;
 
-	if (!json_is_object(root))
-		fail(msg, "%s: ring-attach answer is not a JSON object: %.80s", path, ans->line);
-	else if (!json_is_true(json_object_get(root, "ok")))
-		fail(msg, "%s: ring-attach refused: %s", path,
-		     json_string_value(json_object_get(root, "error")) ?: ans->line);
-	else if (json_unpack_ex(root, &jerr, 0, "{s:I, s:I, s:I}", "queues", &queues,
-				"queue_size", &size, "slots", &slots) ||
-		 parse_hex(json_object_get(root, "ring_gpa"), &a->ring_gpa))
-		fail(msg, "%s: ring-attach answer lacks queues, queue_size, slots or a \"0x...\" ring_gpa: %.120s",
-		     path, ans->line);
+	if (!json_is_true(json_object_get(root, "ok")))
+		return fail(msg, "%s: ring-attach refused: %s", path,
+			    json_string_value(json_object_get(root, "error")) ?: "(no error)");
+	if (json_unpack_ex(root, &jerr, 0, "{s:I, s:I, s:I}", "queues", &queues,
+			   "queue_size", &size, "slots", &slots) ||
+	    control_answer_hex(root, "ring_gpa", &gpa))
+		fail(msg, "%s: ring-attach answer lacks queues, queue_size, slots or a \"0x...\" ring_gpa",
+		     path);
 	else if (queues < 1 || queues >= SV_RING_QUEUES_MAX)
 		fail(msg, "%s: ring-attach: %lld queues, expected 1..%u", path,
 		     (long long)queues, SV_RING_QUEUES_MAX - 1);
@@ -162,19 +60,18 @@ static int parse_answer(const char *path, const struct answer *ans,
 		fail(msg, "%s: ring-attach: %lld slots of queue size %lld, this build has %u of %zu",
 		     path, (long long)slots, (long long)size, SV_RING_SLOTS,
 		     sizeof(struct sv_ring_queue));
-	else if (a->ring_gpa % PAGE_SIZE)
-		fail(msg, "%s: ring-attach: ring_gpa 0x%llx is not page aligned", path,
-		     (unsigned long long)a->ring_gpa);
+	else if (gpa % PAGE_SIZE)
+		fail(msg, "%s: ring-attach: ring_gpa 0x%llx is not page aligned", path, gpa);
 	else if (ans->nfds != 1 + 2 * (unsigned)queues)
 		fail(msg, "%s: ring-attach: %u fds for %lld queues, expected %lld", path,
 		     ans->nfds, (long long)queues, 1 + 2 * (long long)queues);
 	else {
 		a->queues = (unsigned)queues;
 		a->queue_size = (uint64_t)size;
-		ret = 0;
+		a->ring_gpa = gpa;
+		return 0;
 	}
-	json_decref(root);
-	return ret;
+	return -1;
 }
 
 static int map_queues(const char *path, int mem_fd, struct ring_attachment *a,
@@ -191,32 +88,20 @@ static int map_queues(const char *path, int mem_fd, struct ring_attachment *a,
 	return 0;
 }
 
-static int send_request(int sock, const char *path, char msg[RING_ATTACH_MSG_MAX])
-{
-	size_t off = 0, len = sizeof(request_line) - 1;
-
-	while (off < len) {
-		ssize_t n = send(sock, request_line + off, len - off, MSG_NOSIGNAL);
-
-		if (n < 0 && errno != EINTR)
-			return fail(msg, "%s: sending ring-attach: %s", path, strerror(errno));
-		off += n > 0 ? (size_t)n : 0;
-	}
-	return 0;
-}
-
 int ring_attach(const char *path, struct ring_attachment *a,
 		char msg[RING_ATTACH_MSG_MAX])
 {
-	struct answer ans = { .nfds = 0 };
+	json_t *req = json_pack("{s:s}", "cmd", "ring-attach");
+	struct control_answer ans = { .nfds = 0 };
 	int ret;
 
-	*a = (struct ring_attachment){ .sock = connect_to(path, msg) };
-	if (a->sock < 0)
+	*a = (struct ring_attachment){ .sock = control_client_connect(path, ANSWER_TIMEOUT_S, msg) };
+	if (a->sock < 0) {
+		json_decref(req);
 		return -1;
-	ret = send_request(a->sock, path, msg);
-	if (!ret)
-		ret = receive_answer(a->sock, path, &ans, msg);
+	}
+	ret = control_client_call(a->sock, path, req, &ans, msg);
+	json_decref(req);
 	if (!ret)
 		ret = parse_answer(path, &ans, a, msg);
 	if (!ret)
@@ -233,6 +118,8 @@ int ring_attach(const char *path, struct ring_attachment *a,
 		else
 			fds[q] = ans.fds[i];
 	}
+	ans.nfds = 0; /* kept or closed above */
+	control_answer_release(&ans);
 	if (ret) {
 		close(a->sock);
 		a->sock = -1;

@@ -38,6 +38,10 @@ const char *ring_status_name(int32_t status)
 	case SV_ENOSPC: return "SV_ENOSPC";
 	case SV_ENAMETOOLONG: return "SV_ENAMETOOLONG";
 	case SV_ENOTEMPTY: return "SV_ENOTEMPTY";
+	case SV_EPROTO: return "SV_EPROTO";
+	case SV_ETIMEDOUT: return "SV_ETIMEDOUT";
+	case SV_ESTALE: return "SV_ESTALE";
+	case SV_ECANCELED: return "SV_ECANCELED";
 	default: return NULL;
 	}
 }

@@ -114,6 +114,7 @@ int vm_create(struct vm **out, const struct vm_config *cfg)
 		return -ENOMEM;
 	vm->kvm_fd = vm->vm_fd = vm->ram_fd = -1;
 	vm->ncpus = cfg->ncpus;
+	vm->trust = cfg->trust;
 	vm->console = cfg->console ? cfg->console : stdout;
 	vm->pause_depth = cfg->start_paused ? 1 : 0;
 	atomic_store(&vm->pause_wanted, cfg->start_paused);

@@ -37,11 +37,22 @@
 
 struct vm;
 
+#define PATCH_TRUST_KEYS_MAX 8
+
+/* Which patch bundles the monitor may apply (docs/patch-bundles.md): the
+ * VMM only holds this for its control clients; the monitor enforces it. */
+struct patch_trust {
+	const char *key_files[PATCH_TRUST_KEYS_MAX]; /* Ed25519 public keys */
+	unsigned nkeys;
+	bool allow_unsigned; /* development only: --allow-unsigned-patches */
+};
+
 struct vm_config {
 	unsigned ncpus;
 	uint64_t mem_size;
 	FILE *console;       /* where the guest's UART output goes */
 	bool start_paused;   /* vCPUs park before their first instruction */
+	struct patch_trust trust;
 };
 
 enum vcpu_state {
@@ -106,6 +117,7 @@ struct vm {
 	uint64_t boot_info_gpa;
 	uint64_t ring_base;    /* request ring (sv/ring.h): queue 0's address */
 	uint64_t patch_base;   /* patch area (SV_PATCH_AREA_SIZE bytes) */
+	struct patch_trust trust;
 	struct ring_device ring;
 	uint64_t start_ns;
 

@@ -210,7 +210,11 @@ struct sv_patch_timings {
 #define SV_PATCH_DETAIL_MAX 512
 
 struct sv_patch_step_resp {
-	int32_t status;                /* SV_OK or SV_E*: also resp.status */
+	/* The step's result. The ring-level resp.status is SV_OK whenever
+	 * the step was tried (so this answer and its detail reach the host:
+	 * the dispatcher drops the data of an error answer), and an SV_E*
+	 * code only for a request it could not read. */
+	int32_t status;
 	uint32_t handle;               /* LOAD */
 	uint64_t done;                 /* instances/objects changed by this step */
 	uint64_t tracked;              /* FACTORY: instances the factory tracks */
