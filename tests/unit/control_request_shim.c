@@ -15,6 +15,18 @@ static void copy_id(json_t *id, char *buf, size_t size)
 	free(text);
 }
 
+static void copy_step(const struct sv_patch_step_req *step, struct crs_request *out)
+{
+	out->step = step->step;
+	out->step_flags = step->flags;
+	out->handle = step->handle;
+	out->change = step->change;
+	out->first = step->first;
+	out->count = step->count;
+	out->module = step->module;
+	out->timeout_us = step->timeout_us;
+}
+
 int crs_parse(const char *line, size_t len, struct crs_request *out,
 	      char *err, size_t err_size)
 {
@@ -33,6 +45,7 @@ int crs_parse(const char *line, size_t len, struct crs_request *out,
 		out->vaddr = req.vaddr;
 		out->status = req.status;
 		out->policy = req.policy;
+		copy_step(&req.step, out);
 	}
 	control_request_release(&req);
 	return ret;

@@ -21,6 +21,9 @@ struct crs_request {
 	uint64_t vaddr;
 	int status;
 	unsigned policy; /* fcm-policy: 0 shared, 1 replicated, 2 adaptive */
+	/* patch-step: the sv_patch_step_req it becomes */
+	unsigned step, step_flags, handle, change, first, count;
+	uint64_t module, timeout_us;
 	char id[128]; /* the "id" as compact JSON, "" when the request had none */
 };
 

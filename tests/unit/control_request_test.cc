@@ -113,7 +113,7 @@ TEST(ControlRequest, ToleratesWhitespace)
 
 TEST(ControlRequest, CommandNamesRoundTrip)
 {
-	ASSERT_EQ(crs_cmd_count(), 10);
+	ASSERT_EQ(crs_cmd_count(), 13);
 	for (int i = 0; i < crs_cmd_count(); i++) {
 		const char *name = crs_cmd_name(i);
 
@@ -370,3 +370,35 @@ TEST(ControlRequest, QuitStatusBounds)
 }
 
 } // namespace
+
+TEST(ControlRequest, PatchStepTakesEveryFieldOfTheStep)
+{
+	crs_request r = Ok(R"({"cmd":"patch-step","step":"instances","revert":true,"handle":3,)"
+			   R"("change":1,"first":16,"count":8,"module":"0xfe00000","timeout_ms":250})");
+
+	EXPECT_EQ(r.step, 2u);
+	EXPECT_EQ(r.step_flags, 1u);
+	EXPECT_EQ(r.handle, 3u);
+	EXPECT_EQ(r.change, 1u);
+	EXPECT_EQ(r.first, 16u);
+	EXPECT_EQ(r.count, 8u);
+	EXPECT_EQ(r.module, 0xfe00000u);
+	EXPECT_EQ(r.timeout_us, 250000u);
+	EXPECT_EQ(Ok(R"({"cmd":"patch-step","step":"commit"})").timeout_us, 10000000u);
+}
+
+TEST(ControlRequest, PatchStepRefusesWhatItCannotCarry)
+{
+	EXPECT_EQ(ErrorOf(R"({"cmd":"patch-step"})"),
+		  R"(patch-step: "step" is required (load, factory, instances, object, service, check, commit or unload))");
+	EXPECT_EQ(ErrorOf(R"({"cmd":"patch-step","step":"apply"})"),
+		  R"(patch-step: "step" must be load, factory, instances, object, service, check, commit or unload, got "apply")");
+	EXPECT_EQ(ErrorOf(R"({"cmd":"patch-step","step":"load","revert":1})"),
+		  R"(patch-step: "revert" must be true or false, got 1)");
+	EXPECT_EQ(ErrorOf(R"({"cmd":"patch-step","step":"load","timeout_ms":60001})"),
+		  R"(patch-step: "timeout_ms" must be 0..60000, got 60001)");
+	EXPECT_EQ(ErrorOf(R"({"cmd":"patch-step","step":"load","handle":4294967296})"),
+		  R"(patch-step: "handle" must be 0..4294967295, got 4294967296)");
+	EXPECT_EQ(ErrorOf(R"({"cmd":"patch-step","step":"load","batch":1})"),
+		  R"(patch-step: unknown key "batch")");
+}
