@@ -20,6 +20,7 @@
 #include <jansson.h>
 
 #include "swapctl_format.h"
+#include "swapctl_patch.h"
 
 #define EXIT_ERROR_RESPONSE 1
 #define EXIT_USAGE 2
@@ -47,6 +48,10 @@ static const char usage_text[] =
 	"                        system, FCMs and their autonomic swaps)\n"
 	"  fcm-policy POLICY     shared, replicated or adaptive: the file cache\n"
 	"                        managers every file uses from now on\n"
+	"  patch apply FILE.svp [--dry-run] [--timeout SECONDS]\n"
+	"  patch list | show ID | rollback ID\n"
+	"                        the patch monitor (must be the only command;\n"
+	"                        docs/patch-bundles.md)\n"
 	"\n"
 	"Numbers are decimal or 0x-prefixed hex. A pause lasts as long as the\n"
 	"connection: `swapctl -s S pause regs 0 read-phys 0x1000 64 resume` looks\n"
@@ -391,6 +396,8 @@ int main(int argc, char **argv)
 		usage_error("%s", "no control socket given (-s SOCKET)");
 	if (optind == argc)
 		usage_error("%s", "no command given");
+	if (!strcmp(argv[optind], "patch"))
+		return swapctl_patch(path, raw, argc - optind, argv + optind);
 
 	struct step *steps = calloc((size_t)(argc - optind), sizeof(*steps));
 

@@ -1,0 +1,81 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The patch monitor: applies a bundle to a running guest step by step,
+ * rolls back what it did when a step fails, and keeps the journal that
+ * lets a restarted monitor finish what a killed one left (journal.h).
+ *
+ *   verify    the bundle's signature against the keys the VMM was started
+ *             with, its target build-id against the running guest, its
+ *             dependencies against the applied patches, the versions it
+ *             updates against the guest's classes and objects
+ *   plan      the steps and what each touches (--dry-run stops here)
+ *   load      link into free patch-area space, write it, LOAD
+ *   apply     FACTORY and INSTANCES batches per class, OBJECT, SERVICE,
+ *             then every health CHECK
+ *   commit    COMMIT; or, on any failure, every started step reverted
+ *             newest first, UNLOAD, the space freed
+ *
+ * Every step is journaled before it starts and when it answers.
+ */
+#ifndef SV_PATCHER_MONITOR_H
+#define SV_PATCHER_MONITOR_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "journal.h"
+#include "vmm_session.h"
+
+#define MONITOR_ERR_MAX 1024
+#define MONITOR_BATCH 16 /* instances per INSTANCES step */
+
+struct monitor_options {
+	const char *socket;
+	const char *journal_dir;  /* NULL: socket + ".patches" */
+	unsigned timeout_ms;      /* per hot swap; 0: the VMM's default */
+	bool dry_run;
+	bool json;                /* progress and report as JSON lines */
+};
+
+struct monitor {
+	const struct monitor_options *opt;
+	struct vmm_session vmm;
+	struct journal journal;
+	struct patch_record *records; /* every journaled patch, oldest first */
+	size_t nrecords;
+	FILE *out;
+};
+
+/* Connects, takes the journal and finishes whatever a killed monitor left
+ * half done (rolls back, or commits what had passed its checks). */
+int monitor_open(struct monitor *m, const struct monitor_options *o, char err[MONITOR_ERR_MAX]);
+void monitor_close(struct monitor *m);
+
+int monitor_apply(struct monitor *m, const char *bundle_path, char err[MONITOR_ERR_MAX]);
+int monitor_rollback(struct monitor *m, const char *id, char err[MONITOR_ERR_MAX]);
+int monitor_list(struct monitor *m, char err[MONITOR_ERR_MAX]);
+int monitor_show(struct monitor *m, const char *id, char err[MONITOR_ERR_MAX]);
+
+/* ---- shared by the monitor's files ---------------------------------- */
+
+/* Reverts every started step of rec newest first, unloads the module and
+ * journals the rollback (`reason` says why, for show). */
+int monitor_revert(struct monitor *m, struct patch_record *rec, const char *reason,
+		   char err[MONITOR_ERR_MAX]);
+
+/* Sends one step, journaling it before and after; *answer is the guest's
+ * answer. A step whose answer says it failed returns -1 with err. */
+int monitor_step(struct monitor *m, struct patch_record *rec, json_t *step, json_t **answer,
+		 char err[MONITOR_ERR_MAX]);
+
+/* The module handle the guest gave patch `id`, or -1 if it has none. */
+long monitor_guest_handle(struct monitor *m, const char *id, char err[MONITOR_ERR_MAX]);
+
+/* A progress line (or, with --json, a JSON event). */
+void monitor_progress(struct monitor *m, const char *event, json_t *fields, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+/* The live patch `id` (not rolled back), or NULL. */
+struct patch_record *monitor_find(struct monitor *m, const char *id);
+
+#endif

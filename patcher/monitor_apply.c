@@ -1,0 +1,292 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Applying a bundle (monitor.h): verify, plan, load, apply step by step,
+ * health-check, commit; any failure rolls back every started step.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "monitor_apply.h"
+
+struct apply {
+	struct monitor *m;
+	const struct bundle *b;
+	struct patch_record rec;
+	json_t *info;          /* the guest's update state before the apply */
+	long handle;
+	uint64_t start_ns;
+	/* the report */
+	unsigned steps;
+	uint64_t instances, swaps, longest_blocked_ns;
+};
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static json_int_t class_instances(json_t *info, const char *name)
+{
+	json_t *c;
+	size_t i;
+
+	json_array_foreach(json_object_get(info, "classes"), i, c)
+		if (!strcmp(json_string_value(json_object_get(c, "name")) ?: "", name))
+			return json_integer_value(json_object_get(c, "instances"));
+	return 0;
+}
+
+/* --dry-run's answer, and the head of every apply's output. */
+static void print_plan(struct apply *a)
+{
+	const struct bundle *b = a->b;
+	struct monitor *m = a->m;
+
+	monitor_progress(m, "plan", json_pack("{s:s, s:I}", "id", b->header.id,
+					      "version", (json_int_t)b->header.version),
+			 "patch %s version %u: %s", b->header.id, b->header.version,
+			 b->header.description);
+	for (size_t i = 0; i < b->nclasses; i++) {
+		const struct bundle_class *c = &b->classes[i];
+
+		monitor_progress(m, "plan-class", json_pack("{s:s, s:I}", "class", c->rec.name,
+			"instances", class_instances(a->info, c->rec.name)),
+			"  class %s %u -> %u (%s): its factory, then %lld instances, eagerly",
+			c->rec.name, c->rec.from_version, c->rec.to_version, c->impl,
+			(long long)class_instances(a->info, c->rec.name));
+	}
+	for (size_t i = 0; i < b->nobjects; i++)
+		monitor_progress(m, "plan-object", json_pack("{s:s}", "object", b->objects[i].rec.name),
+				 "  object %s %u -> %u (%s): one hot swap", b->objects[i].rec.name,
+				 b->objects[i].rec.from_version, b->objects[i].rec.to_version,
+				 b->objects[i].make_root);
+	for (size_t i = 0; i < b->nservices; i++)
+		monitor_progress(m, "plan-service", json_pack("{s:s}", "service", b->services[i].rec.name),
+				 "  new service %s (%s)", b->services[i].rec.name, b->services[i].serve);
+	for (size_t i = 0; i < b->nchecks; i++)
+		monitor_progress(m, "plan-check", json_pack("{s:s}", "check", b->checks[i].rec.name),
+				 "  health check %s (%s)", b->checks[i].rec.name, b->checks[i].check);
+}
+
+static json_t *begin_record(const struct bundle *b, const struct patch_image *img)
+{
+	json_t *deps = json_array();
+
+	for (size_t i = 0; i < b->ndeps; i++)
+		json_array_append_new(deps, json_string(b->deps[i].id));
+	return json_pack("{s:s, s:I, s:s, s:I, s:I, s:I, s:I, s:I, s:o, s:I, s:I, s:I, s:I}",
+			 "id", b->header.id, "version", (json_int_t)b->header.version,
+			 "bundle", b->path,
+			 "text_base", (json_int_t)img->text_base, "text_size", (json_int_t)img->text_size,
+			 "data_base", (json_int_t)img->data_base, "data_size", (json_int_t)img->data_size,
+			 "module", (json_int_t)img->module_addr, "deps", deps,
+			 "classes", (json_int_t)b->nclasses, "objects", (json_int_t)b->nobjects,
+			 "services", (json_int_t)b->nservices, "checks", (json_int_t)b->nchecks);
+}
+
+static void write_module(struct monitor *m, const struct patch_image *img)
+{
+	memcpy(m->vmm.area + (img->text_base - m->vmm.area_base), img->text, img->text_size);
+	memcpy(m->vmm.area + (img->data_base - m->vmm.area_base), img->data, img->data_size);
+	__atomic_thread_fence(__ATOMIC_SEQ_CST); /* before the guest hears of it */
+}
+
+static void account(struct apply *a, json_t *answer)
+{
+	json_t *t = json_object_get(answer, "timings");
+	uint64_t blocked = (uint64_t)json_integer_value(json_object_get(t, "longest_blocked_ns"));
+
+	a->steps++;
+	a->swaps += (uint64_t)json_integer_value(json_object_get(t, "swaps"));
+	if (blocked > a->longest_blocked_ns)
+		a->longest_blocked_ns = blocked;
+}
+
+static void report_step(struct apply *a, json_t *step, json_t *answer, const char *what)
+{
+	json_t *t = json_object_get(answer, "timings");
+
+	account(a, answer);
+	monitor_progress(a->m, "step", json_pack("{s:O, s:O}", "step", step, "answer", answer),
+			 "[%2u] %-34s forward %.2f ms, block %.2f ms, transfer %.2f ms, complete %.2f ms",
+			 a->steps, what,
+			 json_integer_value(json_object_get(t, "forward_ns")) / 1e6,
+			 json_integer_value(json_object_get(t, "block_ns")) / 1e6,
+			 json_integer_value(json_object_get(t, "transfer_ns")) / 1e6,
+			 json_integer_value(json_object_get(t, "complete_ns")) / 1e6);
+}
+
+/* One step of this patch: fields after "step" are key/integer pairs. */
+static int run_step(struct apply *a, const char *name, unsigned change, unsigned first,
+		    unsigned count, const char *what, json_t **answer, char err[MONITOR_ERR_MAX])
+{
+	json_t *step = json_pack("{s:s, s:I, s:I, s:I, s:I}", "step", name,
+				 "handle", (json_int_t)a->handle, "change", (json_int_t)change,
+				 "first", (json_int_t)first, "count", (json_int_t)count);
+	int ret = monitor_step(a->m, &a->rec, step, answer, err);
+
+	if (!ret)
+		report_step(a, step, *answer, what);
+	json_decref(step);
+	return ret;
+}
+
+static int apply_class(struct apply *a, unsigned i, char err[MONITOR_ERR_MAX])
+{
+	const char *name = a->b->classes[i].rec.name;
+	char what[128];
+	json_t *answer;
+	uint64_t tracked;
+	int ret;
+
+	snprintf(what, sizeof(what), "factory %s", name);
+	ret = run_step(a, "factory", i, 0, 0, what, &answer, err);
+	tracked = (uint64_t)json_integer_value(json_object_get(answer, "tracked"));
+	json_decref(answer);
+	for (uint64_t first = 0; !ret && first < tracked; first += MONITOR_BATCH) {
+		unsigned count = (unsigned)(tracked - first < MONITOR_BATCH ? tracked - first : MONITOR_BATCH);
+
+		snprintf(what, sizeof(what), "instances %s %llu..%llu of %llu", name,
+			 (unsigned long long)first, (unsigned long long)(first + count - 1),
+			 (unsigned long long)tracked);
+		ret = run_step(a, "instances", i, (unsigned)first, count, what, &answer, err);
+		a->instances += (uint64_t)json_integer_value(json_object_get(answer, "done"));
+		json_decref(answer);
+	}
+	return ret;
+}
+
+static int apply_table(struct apply *a, const char *step, size_t n,
+		       const char *(*name_of)(const struct bundle *, size_t), char err[MONITOR_ERR_MAX])
+{
+	for (size_t i = 0; i < n; i++) {
+		char what[128];
+		json_t *answer;
+		int ret;
+
+		snprintf(what, sizeof(what), "%s %s", step, name_of(a->b, i));
+		ret = run_step(a, step, (unsigned)i, 0, 0, what, &answer, err);
+		json_decref(answer);
+		if (ret)
+			return -1;
+	}
+	return 0;
+}
+
+static const char *object_name(const struct bundle *b, size_t i) { return b->objects[i].rec.name; }
+static const char *service_name(const struct bundle *b, size_t i) { return b->services[i].rec.name; }
+static const char *check_name(const struct bundle *b, size_t i) { return b->checks[i].rec.name; }
+
+static int apply_changes(struct apply *a, char err[MONITOR_ERR_MAX])
+{
+	for (size_t i = 0; i < a->b->nclasses; i++)
+		if (apply_class(a, (unsigned)i, err))
+			return -1;
+	return apply_table(a, "object", a->b->nobjects, object_name, err) ||
+	       apply_table(a, "service", a->b->nservices, service_name, err) ||
+	       apply_table(a, "check", a->b->nchecks, check_name, err) ? -1 : 0;
+}
+
+static int load_module(struct apply *a, const struct patch_image *img, char err[MONITOR_ERR_MAX])
+{
+	json_t *step = json_pack("{s:s, s:I}", "step", "load", "module", (json_int_t)img->module_addr);
+	json_t *answer;
+	int ret;
+
+	write_module(a->m, img);
+	ret = monitor_step(a->m, &a->rec, step, &answer, err);
+	a->handle = ret ? -1 : (long)json_integer_value(json_object_get(answer, "handle"));
+	json_decref(step);
+	json_decref(answer);
+	return ret;
+}
+
+static json_t *report_of(const struct apply *a)
+{
+	return json_pack("{s:s, s:I, s:I, s:I, s:I, s:f}", "id", a->b->header.id,
+			 "steps", (json_int_t)a->steps, "instances", (json_int_t)a->instances,
+			 "swaps", (json_int_t)a->swaps,
+			 "longest_blocked_ns", (json_int_t)a->longest_blocked_ns,
+			 "time_to_commit_ms", (now_ns() - a->start_ns) / 1e6);
+}
+
+static int commit(struct apply *a, char err[MONITOR_ERR_MAX])
+{
+	json_t *answer = NULL, *report;
+	int ret;
+
+	if (journal_state(&a->rec, PATCH_COMMITTING, NULL, err))
+		return -1;
+	ret = run_step(a, "commit", 0, 0, 0, "commit", &answer, err);
+	json_decref(answer);
+	if (ret)
+		return -1;
+	report = report_of(a);
+	if (journal_state(&a->rec, PATCH_COMMITTED, json_pack("{s:O}", "report", report), err)) {
+		json_decref(report);
+		return -1;
+	}
+	monitor_progress(a->m, "committed", json_pack("{s:O}", "report", report),
+			 "committed %s: %u steps, %llu instances updated, %llu hot swaps, longest "
+			 "blocked call %.3f ms, time to commit %.1f ms", a->b->header.id, a->steps,
+			 (unsigned long long)a->instances, (unsigned long long)a->swaps,
+			 a->longest_blocked_ns / 1e6,
+			 json_real_value(json_object_get(report, "time_to_commit_ms")));
+	json_decref(report);
+	return 0;
+}
+
+/* Loads and applies; on failure rolls back and answers -1 with the
+ * failure in err (and the rollback's own failure appended, if any). */
+static int load_apply_commit(struct apply *a, const struct patch_image *img,
+			     char err[MONITOR_ERR_MAX])
+{
+	char rollback_err[MONITOR_ERR_MAX];
+
+	if (!journal_begin(&a->m->journal, a->m->nrecords ? a->m->records[a->m->nrecords - 1].seq + 1 : 1,
+			   begin_record(a->b, img), a->b->path, &a->rec, err) &&
+	    !load_module(a, img, err) && !apply_changes(a, err) && !commit(a, err))
+		return 0;
+	if (!a->rec.path)
+		return -1;
+	if (a->rec.state == PATCH_COMMITTING)
+		return -1; /* a restarted monitor commits it */
+	if (monitor_revert(a->m, &a->rec, err, rollback_err)) {
+		size_t len = strlen(err);
+
+		snprintf(err + len, MONITOR_ERR_MAX - len, "; and the rollback failed: %s", rollback_err);
+	}
+	return -1;
+}
+
+int monitor_apply(struct monitor *m, const char *bundle_path, char err[MONITOR_ERR_MAX])
+{
+	struct apply a = { .m = m, .start_ns = now_ns(), .handle = -1 };
+	struct guest_image g = { 0 };
+	struct patch_image img = { 0 };
+	struct bundle *b = bundle_open(bundle_path, err, MONITOR_ERR_MAX);
+	int ret = -1;
+
+	if (!b)
+		return -1;
+	a.b = b;
+	if (!guest_image_open(m->vmm.kernel, &g, err, MONITOR_ERR_MAX) &&
+	    !vmm_update_info(&m->vmm, &a.info, err) &&
+	    !monitor_verify(m, b, &g, a.info, err)) {
+		print_plan(&a);
+		ret = m->opt->dry_run ? 0 : monitor_place(m, b, &g, &img, err);
+		if (!ret && !m->opt->dry_run) {
+			ret = load_apply_commit(&a, &img, err);
+			patch_image_free(&img);
+		}
+	}
+	patch_record_release(&a.rec);
+	json_decref(a.info);
+	guest_image_close(&g);
+	bundle_close(b);
+	return ret;
+}

@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The monitor's connection to a running swapvisor: the patch area mapped
+ * from guest RAM (patch-area lends the memfd), what the VMM was told to
+ * trust, and the guest's update state and steps (update-info,
+ * patch-step), all over one control-socket connection.
+ */
+#ifndef SV_PATCHER_VMM_SESSION_H
+#define SV_PATCHER_VMM_SESSION_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+#define SESSION_ERR_MAX 512
+
+struct vmm_session {
+	const char *socket;
+	int sock;
+	uint64_t area_base, area_size;
+	uint8_t *area;        /* the patch area, mapped shared */
+	char kernel[4096];    /* the running guest's ELF */
+	json_t *trusted_keys; /* public key files */
+	bool allow_unsigned;
+};
+
+int vmm_session_open(struct vmm_session *s, const char *socket, char err[SESSION_ERR_MAX]);
+void vmm_session_close(struct vmm_session *s);
+
+/* The guest's classes, objects, services and modules (a new reference). */
+int vmm_update_info(struct vmm_session *s, json_t **info, char err[SESSION_ERR_MAX]);
+
+/* Runs one step (a patch-step request's fields, borrowed) and answers the
+ * guest's reply: {"status", "status_name", "handle", "done", "tracked",
+ * "timings", "detail"}. -1 only when no answer came (err says why). */
+int vmm_patch_step(struct vmm_session *s, json_t *step, json_t **answer,
+		   char err[SESSION_ERR_MAX]);
+
+#endif
