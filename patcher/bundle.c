@@ -100,6 +100,20 @@ int bundle_symbol(const struct bundle *b, size_t idx, GElf_Sym *sym, const char 
 	return 0;
 }
 
+long bundle_find_section(const struct bundle *b, const char *name)
+{
+	long found = 0;
+
+	for (size_t i = 1; i < b->shnum; i++) {
+		if (strcmp(bundle_section_name(b, i), name))
+			continue;
+		if (found)
+			return -1;
+		found = (long)i;
+	}
+	return found;
+}
+
 /* The function or object a section symbol plus addend lands on. */
 static const char *symbol_at(const struct bundle *b, uint16_t shndx, int64_t offset)
 {

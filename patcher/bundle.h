@@ -80,6 +80,9 @@ void bundle_close(struct bundle *b);
 const char *bundle_section_name(const struct bundle *b, size_t idx);
 int bundle_section(const struct bundle *b, size_t idx, GElf_Shdr *shdr);
 
+/* The index of the only section called name: 0 if none, -1 if several. */
+long bundle_find_section(const struct bundle *b, const char *name);
+
 /* Symbol idx of the symbol table and its name ("" if none); 0 or -1. */
 int bundle_symbol(const struct bundle *b, size_t idx, GElf_Sym *sym, const char **name);
 

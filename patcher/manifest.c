@@ -38,21 +38,6 @@ static const struct record_kind kinds[] = {
 	KIND(".svp.checks", "check", sv_patch_check, bundle_check, check, checks),
 };
 
-/* The index of the only section called name, 0 if none, -1 if several. */
-static long find_section(const struct bundle *b, const char *name)
-{
-	long found = 0;
-
-	for (size_t i = 1; i < b->shnum; i++) {
-		if (strcmp(bundle_section_name(b, i), name))
-			continue;
-		if (found)
-			return -1;
-		found = (long)i;
-	}
-	return found;
-}
-
 /* Section idx's bytes, which must be a whole number of records. */
 static const uint8_t *records(const struct bundle *b, size_t idx, size_t rec_size,
 			      size_t *n, char *err, size_t errlen)
@@ -132,7 +117,7 @@ static int copy_record(struct bundle *b, const struct record_kind *k, size_t idx
 
 static int read_kind(struct bundle *b, const struct record_kind *k, char *err, size_t errlen)
 {
-	long idx = find_section(b, k->section);
+	long idx = bundle_find_section(b, k->section);
 	const uint8_t *recs;
 	uint8_t *copies;
 	size_t n;
@@ -158,7 +143,7 @@ static int read_kind(struct bundle *b, const struct record_kind *k, char *err, s
 static int read_single(struct bundle *b, const char *name, size_t size, void *out,
 		       const char *missing, char *err, size_t errlen)
 {
-	long idx = find_section(b, name);
+	long idx = bundle_find_section(b, name);
 	const uint8_t *rec;
 	size_t n;
 
@@ -207,7 +192,7 @@ static int check_modes(struct bundle *b, char *err, size_t errlen)
 
 static int find_signature(struct bundle *b, char *err, size_t errlen)
 {
-	long idx = find_section(b, ".svp.sig");
+	long idx = bundle_find_section(b, ".svp.sig");
 	GElf_Shdr sh;
 
 	if (idx < 0)
