@@ -7,12 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
-/* Calls visit(name, sym, ctx) for every symbol of every symbol table until
- * it returns nonzero; returns that value, or 0, or -1 if the file is
- * unreadable. */
-typedef int (*symbol_visitor)(const char *name, const GElf_Sym *sym, void *ctx);
-
-static int visit_symtab(Elf *elf, Elf_Scn *scn, symbol_visitor visit, void *ctx)
+static int visit_symtab(Elf *elf, Elf_Scn *scn, elf_symbol_visitor visit, void *ctx)
 {
 	GElf_Shdr shdr;
 	Elf_Data *data = elf_getdata(scn, NULL);
@@ -33,10 +28,23 @@ static int visit_symtab(Elf *elf, Elf_Scn *scn, symbol_visitor visit, void *ctx)
 	return 0;
 }
 
-static int for_each_symbol(const char *path, symbol_visitor visit, void *ctx)
+int elf_visit_symbols(Elf *elf, elf_symbol_visitor visit, void *ctx)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC), found = 0;
 	Elf_Scn *scn = NULL;
+	int found = 0;
+
+	while (!found && (scn = elf_nextscn(elf, scn))) {
+		GElf_Shdr shdr;
+		if (gelf_getshdr(scn, &shdr) && shdr.sh_type == SHT_SYMTAB)
+			found = visit_symtab(elf, scn, visit, ctx);
+	}
+	return found;
+}
+
+/* elf_visit_symbols on the file at path; -1 if it is unreadable. */
+static int for_each_symbol(const char *path, elf_symbol_visitor visit, void *ctx)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC), found;
 	Elf *elf;
 
 	if (fd < 0 || elf_version(EV_CURRENT) == EV_NONE ||
@@ -46,11 +54,7 @@ static int for_each_symbol(const char *path, symbol_visitor visit, void *ctx)
 			close(fd);
 		return -1;
 	}
-	while (!found && (scn = elf_nextscn(elf, scn))) {
-		GElf_Shdr shdr;
-		if (gelf_getshdr(scn, &shdr) && shdr.sh_type == SHT_SYMTAB)
-			found = visit_symtab(elf, scn, visit, ctx);
-	}
+	found = elf_visit_symbols(elf, visit, ctx);
 	elf_end(elf);
 	close(fd);
 	return found;

@@ -3,12 +3,19 @@
 #ifndef SV_VMM_ELF_SYMBOLS_H
 #define SV_VMM_ELF_SYMBOLS_H
 
+#include <gelf.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #ifdef __cplusplus
 extern "C" {
 #endif
+
+/* Calls visit(name, sym, ctx) for every symbol of every symbol table of
+ * elf until it returns nonzero; returns that value, or 0. Shared with the
+ * patcher's guest image, which indexes the same tables. */
+typedef int (*elf_symbol_visitor)(const char *name, const GElf_Sym *sym, void *ctx);
+int elf_visit_symbols(Elf *elf, elf_symbol_visitor visit, void *ctx);
 
 /* The value of symbol `name` in the ELF file at path; 0 and a message on
  * stderr when the file or the symbol is missing. */

@@ -1,0 +1,12 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* The patcher's refusals: one message, prefixed with the file it is about. */
+#ifndef SV_PATCHER_FAIL_H
+#define SV_PATCHER_FAIL_H
+
+#include <stddef.h>
+
+/* Writes "path: <fmt...>" into err; returns -1 for `return fail(...)`. */
+int fail(char *err, size_t errlen, const char *path, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+#endif

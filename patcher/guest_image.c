@@ -1,0 +1,190 @@
+// SPDX-License-Identifier: GPL-2.0-only
+#include "guest_image.h"
+
+#include <fcntl.h>
+#include <gelf.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "elf_symbols.h"
+
+/* Every definition as read, before names are merged. */
+struct definition {
+	const char *name;  /* in the ELF's string table, valid while it is open */
+	uint64_t addr;
+	int global;
+};
+
+struct collection {
+	struct definition *defs;
+	size_t n, cap;
+	int failed;
+};
+
+/* Functions and objects, local or not; untyped globals too, because
+ * assembly entry points and linker-script symbols carry no type. */
+static int bindable(const GElf_Sym *sym)
+{
+	int type = GELF_ST_TYPE(sym->st_info);
+
+	if (sym->st_shndx == SHN_UNDEF)
+		return 0;
+	if (type == STT_FUNC || type == STT_OBJECT)
+		return 1;
+	return type == STT_NOTYPE && GELF_ST_BIND(sym->st_info) != STB_LOCAL;
+}
+
+static int collect(const char *name, const GElf_Sym *sym, void *ctx)
+{
+	struct collection *c = ctx;
+
+	if (!*name || !bindable(sym))
+		return 0;
+	if (c->n == c->cap) {
+		size_t cap = c->cap ? c->cap * 2 : 1024;
+		struct definition *d = realloc(c->defs, cap * sizeof(*d));
+		if (!d) {
+			c->failed = 1;
+			return 1;
+		}
+		c->defs = d;
+		c->cap = cap;
+	}
+	c->defs[c->n++] = (struct definition){ name, sym->st_value,
+					       GELF_ST_BIND(sym->st_info) != STB_LOCAL };
+	return 0;
+}
+
+/* By name, globals first, so each name's binding is its group's head. */
+static int by_name_global_first(const void *a, const void *b)
+{
+	const struct definition *x = a, *y = b;
+	int c = strcmp(x->name, y->name);
+
+	return c ? c : y->global - x->global;
+}
+
+/* One symbol per name: the global, else the local if all locals agree. */
+static int merge(struct guest_image *img, struct definition *defs, size_t n)
+{
+	img->syms = calloc(n ? n : 1, sizeof(*img->syms));
+	if (!img->syms)
+		return -1;
+	for (size_t i = 0, j; i < n; i = j) {
+		struct guest_symbol *s = &img->syms[img->nsyms];
+
+		s->addr = defs[i].addr;
+		for (j = i + 1; j < n && !strcmp(defs[j].name, defs[i].name); j++)
+			if (!defs[i].global && defs[j].addr != s->addr)
+				s->ambiguous = 1;
+		if (!(s->name = strdup(defs[i].name)))
+			return -1;
+		img->nsyms++;
+	}
+	return 0;
+}
+
+static int read_symbols(Elf *elf, struct guest_image *img, char *err, size_t errlen)
+{
+	struct collection c = { 0 };
+	int rc;
+
+	elf_visit_symbols(elf, collect, &c);
+	if (c.failed || !c.n) {
+		snprintf(err, errlen, "%s: %s", img->path,
+			 c.failed ? "out of memory reading symbols" : "no symbol table");
+		free(c.defs);
+		return -1;
+	}
+	qsort(c.defs, c.n, sizeof(*c.defs), by_name_global_first);
+	rc = merge(img, c.defs, c.n);
+	free(c.defs);
+	if (rc)
+		snprintf(err, errlen, "%s: out of memory reading symbols", img->path);
+	return rc;
+}
+
+/* The NT_GNU_BUILD_ID note of any SHT_NOTE section. */
+static int read_build_id(Elf *elf, struct guest_image *img, char *err, size_t errlen)
+{
+	Elf_Scn *scn = NULL;
+
+	while ((scn = elf_nextscn(elf, scn))) {
+		GElf_Shdr shdr;
+		Elf_Data *data;
+		GElf_Nhdr nhdr;
+		size_t off = 0, name_off, desc_off;
+
+		if (!gelf_getshdr(scn, &shdr) || shdr.sh_type != SHT_NOTE ||
+		    !(data = elf_getdata(scn, NULL)))
+			continue;
+		while ((off = gelf_getnote(data, off, &nhdr, &name_off, &desc_off))) {
+			if (nhdr.n_type != NT_GNU_BUILD_ID || nhdr.n_namesz != 4 ||
+			    memcmp((char *)data->d_buf + name_off, "GNU", 4))
+				continue;
+			if (!nhdr.n_descsz || nhdr.n_descsz > SV_PATCH_BUILD_ID_MAX)
+				break;
+			img->build_id_len = nhdr.n_descsz;
+			memcpy(img->build_id, (char *)data->d_buf + desc_off, nhdr.n_descsz);
+			return 0;
+		}
+	}
+	snprintf(err, errlen, "%s: no GNU build-id note (link with --build-id=sha1)", img->path);
+	return -1;
+}
+
+int guest_image_open(const char *path, struct guest_image *img, char *err, size_t errlen)
+{
+	int fd, rc = -1;
+	Elf *elf = NULL;
+
+	*img = (struct guest_image){ 0 };
+	if (!(img->path = strdup(path))) {
+		snprintf(err, errlen, "%s: out of memory", path);
+		return -1;
+	}
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || elf_version(EV_CURRENT) == EV_NONE ||
+	    !(elf = elf_begin(fd, ELF_C_READ, NULL)) || elf_kind(elf) != ELF_K_ELF)
+		snprintf(err, errlen, "%s: cannot read as ELF: %s", path,
+			 fd < 0 ? "cannot open" : elf_errmsg(-1));
+	else if (!read_build_id(elf, img, err, errlen))
+		rc = read_symbols(elf, img, err, errlen);
+	if (elf)
+		elf_end(elf);
+	if (fd >= 0)
+		close(fd);
+	if (rc)
+		guest_image_close(img);
+	return rc;
+}
+
+void guest_image_close(struct guest_image *img)
+{
+	for (size_t i = 0; i < img->nsyms; i++)
+		free(img->syms[i].name);
+	free(img->syms);
+	free(img->path);
+	*img = (struct guest_image){ 0 };
+}
+
+static int by_key(const void *key, const void *sym)
+{
+	return strcmp(key, ((const struct guest_symbol *)sym)->name);
+}
+
+enum guest_lookup guest_image_lookup(const struct guest_image *img, const char *name,
+				     uint64_t *addr)
+{
+	const struct guest_symbol *s = bsearch(name, img->syms, img->nsyms,
+					       sizeof(*s), by_key);
+
+	if (!s)
+		return GUEST_SYMBOL_MISSING;
+	if (s->ambiguous)
+		return GUEST_SYMBOL_AMBIGUOUS;
+	*addr = s->addr;
+	return GUEST_SYMBOL_FOUND;
+}

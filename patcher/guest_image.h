@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* The guest kernel image a patch is built for and linked against: its GNU
+ * build-id and the symbols a patch module may refer to. */
+#ifndef SV_PATCHER_GUEST_IMAGE_H
+#define SV_PATCHER_GUEST_IMAGE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <sv/patch.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct guest_symbol {
+	char *name;
+	uint64_t addr;
+	int ambiguous;   /* several local definitions, no global one */
+};
+
+struct guest_image {
+	char *path;
+	uint32_t build_id_len;
+	uint8_t build_id[SV_PATCH_BUILD_ID_MAX];
+	struct guest_symbol *syms; /* sorted by name, one per name */
+	size_t nsyms;
+};
+
+/* Reads the ELF executable at path. Returns 0, or -1 with err naming the
+ * file and what is missing (no build-id note, no symbol table). */
+int guest_image_open(const char *path, struct guest_image *img, char *err, size_t errlen);
+void guest_image_close(struct guest_image *img);
+
+enum guest_lookup {
+	GUEST_SYMBOL_FOUND = 0,
+	GUEST_SYMBOL_MISSING = -1,
+	GUEST_SYMBOL_AMBIGUOUS = -2,
+};
+
+/* The address a module's reference to `name` binds to: the global
+ * definition, else the only local one. */
+enum guest_lookup guest_image_lookup(const struct guest_image *img, const char *name,
+				     uint64_t *addr);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
