@@ -6,6 +6,9 @@
  * from the block phase on, every call takes the swap's lock (calls then
  * wait anyway), which is what makes sealing the object exact: a call is
  * let through to the old root only under the lock that the seal takes.
+ * Each tracked call also leaves its thread in a free slot of its CPU's
+ * line (one compare-and-swap there), so a swap that times out can name
+ * who is still inside.
  */
 #include <arch/cpu.h>
 #include <kernel/co_interpose.h>
@@ -19,16 +22,15 @@
 #include <kernel/spinlock.h>
 #include <kernel/thread.h>
 
-enum phase { FORWARD, BLOCK, TRANSFER, COMPLETE, ABORTED };
+#include "swap_report.h"
 
-struct swap_cpu {
-	int64_t in_flight; /* tracked calls begun on this CPU, not yet returned */
-} __attribute__((aligned(64)));
+enum phase { FORWARD, BLOCK, TRANSFER, COMPLETE, ABORTED };
 
 /* A call waiting for the swap to end, on its own thread's stack. */
 struct waiter {
 	struct waiter *next;
 	struct thread *thread;
+	uint64_t since;              /* TSC when it began to wait */
 	int released;
 };
 
@@ -44,6 +46,7 @@ struct co_swap {
 	int forward_quiet;           /* the calls before the mediator ended */
 	struct thread *swapper;      /* blocked waiting for a phase to end */
 	struct waiter *waiters;
+	uint64_t longest_blocked;    /* TSC cycles, set as waiters are released */
 	struct generation_request quiescence;
 	struct swap_cpu cpu[CPUS_MAX];
 };
@@ -64,6 +67,37 @@ static void wake_swapper_locked(struct co_swap *s)
 }
 
 /* ---- the call path ------------------------------------------------------ */
+
+/* Names the calling thread in a free slot of its CPU's line, if one is
+ * left: a thread preempted between the load and the swap by another of
+ * its CPU's threads finds the slot taken and moves on. */
+static void note_inside(struct swap_cpu *c)
+{
+	struct thread *me = thread_current();
+
+	for (unsigned i = 0; i < SWAP_INSIDE_MAX; i++) {
+		struct thread *none = NULL;
+
+		if (!__atomic_load_n(&c->inside[i], __ATOMIC_RELAXED) &&
+		    __atomic_compare_exchange_n(&c->inside[i], &none, me, false,
+						__ATOMIC_RELAXED, __ATOMIC_RELAXED))
+			return;
+	}
+}
+
+/* Frees one slot naming the calling thread (any of them: they are alike). */
+static void note_outside(struct swap_cpu *c)
+{
+	struct thread *me = thread_current();
+
+	for (unsigned i = 0; i < SWAP_INSIDE_MAX; i++) {
+		struct thread *mine = me;
+
+		if (__atomic_compare_exchange_n(&c->inside[i], &mine, NULL, false,
+						__ATOMIC_RELAXED, __ATOMIC_RELAXED))
+			return;
+	}
+}
 
 /* A call leaves the count; past the forward phase the swapper may be
  * waiting for exactly that. */
@@ -100,10 +134,12 @@ static bool mediate_slow(struct co_swap *s, struct swap_cpu *c, struct co_call *
 	if (s->phase == BLOCK && co_calls_in_progress(&mediator_ops) > 0) {
 		__atomic_add_fetch(&c->in_flight, 1, __ATOMIC_SEQ_CST);
 		spin_unlock_irqrestore(&s->lock, flags);
+		note_inside(c);
 		call->cookie = c;
 		return true;
 	}
 	if (s->phase == BLOCK || s->phase == TRANSFER) {
+		me.since = rdtsc();
 		me.next = s->waiters;
 		s->waiters = &me;
 		spin_unlock_irqrestore(&s->lock, flags);
@@ -127,6 +163,7 @@ static bool mediate_precall(struct co_wrapper *w, struct co_call *call)
 	 * the phase, so one of the two sees the other. */
 	__atomic_add_fetch(&c->in_flight, 1, __ATOMIC_SEQ_CST);
 	if (__atomic_load_n(&s->phase, __ATOMIC_SEQ_CST) == FORWARD) {
+		note_inside(c);
 		call->cookie = c;
 		return true;
 	}
@@ -136,6 +173,7 @@ static bool mediate_precall(struct co_wrapper *w, struct co_call *call)
 
 static void mediate_postcall(struct co_wrapper *w, struct co_return *ret)
 {
+	note_outside(ret->cookie);
 	untrack((struct co_swap *)w, ret->cookie);
 }
 
@@ -233,18 +271,15 @@ static void finish(struct co_swap *s, struct co_root *root, enum phase phase)
 	flags = spin_lock_irqsave(&s->lock);
 	__atomic_store_n(&s->phase, phase, __ATOMIC_SEQ_CST);
 	for (struct waiter *w = s->waiters; w; w = w->next) {
+		uint64_t waited = rdtsc() - w->since;
+
+		if (waited > s->longest_blocked)
+			s->longest_blocked = waited;
 		w->released = 1;
 		thread_wake(w->thread);
 	}
 	s->waiters = NULL;
 	spin_unlock_irqrestore(&s->lock, flags);
-}
-
-static int abort_swap(struct co_swap *s, int error)
-{
-	finish(s, s->from, ABORTED);
-	put_ref(s);
-	return error;
 }
 
 static int check_swap(struct co_root *from, struct co_root *to)
@@ -282,29 +317,93 @@ static struct co_swap *swap_create(coid_t id, struct co_root *from, struct co_ro
 	return s;
 }
 
-int co_hot_swap(coid_t id, struct co_root *to, uint64_t timeout_us, struct co_swap **swap)
-{
-	struct co_root *from = co_root_of(id);
-	uint64_t deadline = rdtsc() + timeout_us * tsc_khz() / 1000;
-	int error = check_swap(from, to);
-	struct co_swap *s;
+/* The report's clock: each lap ends one phase and starts the next. */
+struct swap_clock {
+	struct co_swap_report *report;
+	uint64_t mark;
+};
 
-	if (error)
-		return error;
-	s = swap_create(id, from, to);
-	if (!s)
-		return CO_SWAP_ENOMEM;
+static void lap(struct swap_clock *clock, uint64_t *phase_ns)
+{
+	uint64_t now = rdtsc();
+
+	*phase_ns = swap_cycles_to_ns(now - clock->mark);
+	clock->mark = now;
+}
+
+/* Hands the object back to the old root; the abort is the complete
+ * phase's time. */
+static int abort_swap(struct co_swap *s, int error, struct swap_clock *clock)
+{
+	finish(s, s->from, ABORTED);
+	lap(clock, &clock->report->complete_ns);
+	return error;
+}
+
+/* Says what `phase` waited for before the abort releases anyone. */
+static int timed_out(struct co_swap *s, const char *what, uint64_t *phase_ns,
+		     struct swap_clock *clock)
+{
+	lap(clock, phase_ns);
+	swap_describe_blockers(clock->report->blockers, sizeof(clock->report->blockers), what,
+			       s->cpu, cpus_online());
+	return abort_swap(s, CO_SWAP_ETIMEDOUT, clock);
+}
+
+static int run_phases(struct co_swap *s, uint64_t deadline, struct swap_clock *clock)
+{
+	struct co_swap_report *r = clock->report;
+
 	generation_request_into(&s->quiescence, forward_quiesced, s);
 	if (wait_until(s, forward_is_quiet, deadline) != 0)
-		return abort_swap(s, CO_SWAP_ETIMEDOUT);
+		return timed_out(s, "forward phase timed out waiting for the threads "
+				 "alive at its start to end", &r->forward_ns, clock);
+	lap(clock, &r->forward_ns);
 	set_phase(s, BLOCK);
 	if (wait_until(s, sealed, deadline) != 0)
-		return abort_swap(s, CO_SWAP_ETIMEDOUT);
-	if (transfer(s) != 0)
-		return abort_swap(s, CO_SWAP_ETRANSFER);
+		return timed_out(s, "block phase timed out waiting for calls to drain",
+				 &r->block_ns, clock);
+	lap(clock, &r->block_ns);
+	if (transfer(s) != 0) {
+		lap(clock, &r->transfer_ns);
+		return abort_swap(s, CO_SWAP_ETRANSFER, clock);
+	}
+	lap(clock, &r->transfer_ns);
 	finish(s, s->to, COMPLETE);
-	*swap = s;
+	lap(clock, &r->complete_ns);
 	return CO_SWAP_OK;
+}
+
+int co_hot_swap_reported(coid_t id, struct co_root *to, uint64_t timeout_us,
+			 struct co_swap **swap, struct co_swap_report *report)
+{
+	struct co_swap_report r = { 0 };
+	struct swap_clock clock = { &r, rdtsc() };
+	uint64_t deadline = clock.mark + timeout_us * tsc_khz() / 1000;
+	struct co_root *from = co_root_of(id);
+	int error = check_swap(from, to);
+	struct co_swap *s = NULL;
+
+	if (!error) {
+		s = swap_create(id, from, to);
+		error = s ? run_phases(s, deadline, &clock) : CO_SWAP_ENOMEM;
+	}
+	if (s) {
+		/* Every waiter was released (finish): the longest is known. */
+		r.longest_blocked_ns = swap_cycles_to_ns(s->longest_blocked);
+		if (error)
+			put_ref(s);
+		else
+			*swap = s;
+	}
+	if (report)
+		*report = r;
+	return error;
+}
+
+int co_hot_swap(coid_t id, struct co_root *to, uint64_t timeout_us, struct co_swap **swap)
+{
+	return co_hot_swap_reported(id, to, timeout_us, swap, NULL);
 }
 
 static void destroy_old_root(void *arg)
@@ -321,16 +420,22 @@ void co_swap_commit(struct co_swap *s)
 	generation_request_into(&s->quiescence, destroy_old_root, s);
 }
 
-int co_swap_rollback(struct co_swap *s, uint64_t timeout_us)
+int co_swap_rollback_reported(struct co_swap *s, uint64_t timeout_us,
+			      struct co_swap_report *report)
 {
 	struct co_swap *back;
-	int error = co_hot_swap(s->id, s->from, timeout_us, &back);
+	int error = co_hot_swap_reported(s->id, s->from, timeout_us, &back, report);
 
 	if (error)
 		return error;
 	co_swap_commit(back); /* destroys s->to */
 	put_ref(s);
 	return CO_SWAP_OK;
+}
+
+int co_swap_rollback(struct co_swap *s, uint64_t timeout_us)
+{
+	return co_swap_rollback_reported(s, timeout_us, NULL);
 }
 
 struct co_root *co_swap_old_root(const struct co_swap *s)

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only
+#include <kernel/descriptor_allocator.h>
 #include <kernel/fs.h>
 #include <kernel/printf.h>
 #include <kernel/request_ring.h>
@@ -12,6 +13,8 @@ int services_start(const struct sv_boot_info *bi)
 		printk("services: counters: error %d\n", err);
 		return err;
 	}
+	if (!descriptor_allocator_start())
+		return SV_ENOMEM; /* it said why */
 	err = fs_init(NULL);
 	if (err) {
 		printk("services: file system: error %d\n", err);

@@ -49,11 +49,34 @@ const char *co_swap_strerror(int error);
 struct co_root;
 struct co_swap;
 
+/* What one swap (or rollback) took, for a dynamic update to report. The
+ * phases are laps of one clock (TSC, converted with the boot info's
+ * tsc_khz) from the call's start, so they sum to its duration; a phase the
+ * swap never reached is 0, and an aborted swap's complete_ns is the time
+ * its abort took. */
+#define CO_SWAP_BLOCKERS_MAX 256
+struct co_swap_report {
+	uint64_t forward_ns, block_ns, transfer_ns, complete_ns;
+	/* The longest any call waited on the mediator in this swap. */
+	uint64_t longest_blocked_ns;
+	/* On CO_SWAP_ETIMEDOUT: the phase that timed out and, per CPU, the
+	 * calls still inside and the threads making them, e.g. "block phase
+	 * timed out: cpu 1: 2 calls inside, threads 0xffff8000123 (2 calls)".
+	 * Otherwise empty. Always NUL-terminated. */
+	char blockers[CO_SWAP_BLOCKERS_MAX];
+};
+
 /* Swaps `id` over to `to` (a root not in any GTT entry, in its initial
  * state), giving up after `timeout_us`. On success *swap is the completed
  * swap, to commit or roll back; on failure the object is as it was and
  * `to` is still the caller's. */
 int co_hot_swap(coid_t id, struct co_root *to, uint64_t timeout_us, struct co_swap **swap);
+
+/* The same, filling *report (if not NULL) whatever the outcome, except
+ * for refusals before the swap began (ENOENT, EBUSY, ENOFORMAT, ECALLER,
+ * ENOMEM), which leave it zeroed. */
+int co_hot_swap_reported(coid_t id, struct co_root *to, uint64_t timeout_us,
+			 struct co_swap **swap, struct co_swap_report *report);
 
 /* Keeps the new root: the old one is destroyed after quiescence. */
 void co_swap_commit(struct co_swap *swap);
@@ -63,6 +86,10 @@ void co_swap_commit(struct co_swap *swap);
  * co_hot_swap) the swap is still completed and may be committed or rolled
  * back again. */
 int co_swap_rollback(struct co_swap *swap, uint64_t timeout_us);
+
+/* The same with the swap back's report (see co_hot_swap_reported). */
+int co_swap_rollback_reported(struct co_swap *swap, uint64_t timeout_us,
+			      struct co_swap_report *report);
 
 /* The roots on either side of a completed swap (tests, diagnostics). */
 struct co_root *co_swap_old_root(const struct co_swap *swap);

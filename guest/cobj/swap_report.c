@@ -1,0 +1,101 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The words of a hot swap's report (cobj/swap_report.h): which CPUs and
+ * threads a timed-out swap waited for. Read from the live per-CPU counts
+ * without their owners' cooperation, so a description is a snapshot that
+ * calls may have moved past by the time it is read: good enough to name
+ * a thread that stays inside, which is what an operator needs.
+ */
+#include <stdarg.h>
+#include <stdbool.h>
+
+#include <kernel/kernel.h>
+#include <kernel/printf.h>
+
+#include "swap_report.h"
+
+struct text {
+	char *buf;
+	size_t cap, len;
+};
+
+/* Appends, truncating at the buffer's end; the text stays terminated. */
+static void say(struct text *t, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (t->len + 1 >= t->cap)
+		return;
+	va_start(ap, fmt);
+	n = vsnprintf(t->buf + t->len, t->cap - t->len, fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		t->len += (size_t)n < t->cap - t->len ? (size_t)n : t->cap - t->len - 1;
+}
+
+static const char *plural(uint64_t n)
+{
+	return n == 1 ? "" : "s";
+}
+
+/* Names each distinct thread of a CPU's slots once, with its calls. */
+static void say_threads(struct text *t, struct thread *const inside[SWAP_INSIDE_MAX],
+			int64_t calls)
+{
+	int64_t named = 0;
+	const char *sep = ", threads ";
+
+	for (unsigned i = 0; i < SWAP_INSIDE_MAX; i++) {
+		unsigned seen = 0, earlier = 0;
+
+		if (!inside[i])
+			continue;
+		for (unsigned j = 0; j < SWAP_INSIDE_MAX; j++) {
+			seen += inside[j] == inside[i];
+			earlier += j < i && inside[j] == inside[i];
+		}
+		named += earlier ? 0 : seen;
+		if (!earlier)
+			say(t, "%s%p (%u call%s)", sep, (void *)inside[i], seen, plural(seen));
+		if (!earlier)
+			sep = ", ";
+	}
+	if (calls > named)
+		say(t, ", %lld more unnamed", (long long)(calls - named));
+}
+
+void swap_describe_blockers(char *out, size_t cap, const char *what,
+			    const struct swap_cpu *cpus, unsigned ncpus)
+{
+	struct text t = { out, cap, 0 };
+	bool any = false;
+
+	if (!cap)
+		return;
+	out[0] = '\0';
+	say(&t, "%s", what);
+	for (unsigned cpu = 0; cpu < ncpus; cpu++) {
+		int64_t calls = __atomic_load_n(&cpus[cpu].in_flight, __ATOMIC_SEQ_CST);
+		struct thread *inside[SWAP_INSIDE_MAX];
+
+		if (calls <= 0)
+			continue;
+		for (unsigned i = 0; i < SWAP_INSIDE_MAX; i++)
+			inside[i] = __atomic_load_n(&cpus[cpu].inside[i], __ATOMIC_RELAXED);
+		say(&t, "%s cpu %u: %lld call%s inside", any ? ";" : ":", cpu, (long long)calls,
+		    plural((uint64_t)calls));
+		say_threads(&t, inside, calls);
+		any = true;
+	}
+	if (!any)
+		say(&t, ": no call inside");
+}
+
+uint64_t swap_cycles_to_ns(uint64_t cycles)
+{
+	uint64_t khz = tsc_khz();
+
+	/* Split so that hours of cycles cannot overflow the product. */
+	return khz ? cycles / khz * 1000000 + cycles % khz * 1000000 / khz : 0;
+}
