@@ -27,7 +27,11 @@ struct bundle *bundle_open_mem(const char *path, const void *bytes, size_t size,
 	b->size = size;
 	if (elf_version(EV_CURRENT) == EV_NONE ||
 	    !(b->elf = elf_memory((char *)b->bytes, size))) {
-		fail(err, errlen, path, "not an ELF file: %s", elf_errmsg(-1));
+		/* libelf takes no file shorter than its header */
+		if (size >= SELFMAG && !memcmp(bytes, ELFMAG, SELFMAG))
+			fail(err, errlen, path, "truncated: no complete ELF header");
+		else
+			fail(err, errlen, path, "not an ELF file: %s", elf_errmsg(-1));
 		bundle_close(b);
 		return NULL;
 	}

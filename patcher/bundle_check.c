@@ -22,13 +22,15 @@ static int check_header(struct bundle *b, char *err, size_t errlen)
 	if (eh.e_type != ET_REL)
 		return fail(err, errlen, b->path, "ELF type %u, not a relocatable object",
 			    eh.e_type);
-	if (elf_getshdrnum(b->elf, &b->shnum) || !b->shnum)
-		return fail(err, errlen, b->path, "corrupted: no section header table");
+	/* Before libelf's own count, which fails alike on either. */
 	if (eh.e_shentsize != sizeof(Elf64_Shdr) || eh.e_shoff > b->size ||
-	    (b->size - eh.e_shoff) / sizeof(Elf64_Shdr) < b->shnum)
+	    (b->size - eh.e_shoff) / sizeof(Elf64_Shdr) < eh.e_shnum)
 		return fail(err, errlen, b->path,
-			    "truncated or corrupted: %zu section headers at 0x%llx do not fit in %zu bytes",
-			    b->shnum, (unsigned long long)eh.e_shoff, b->size);
+			    "truncated or corrupted: %u section headers at 0x%llx do not fit in %zu bytes",
+			    eh.e_shnum, (unsigned long long)eh.e_shoff, b->size);
+	if (elf_getshdrnum(b->elf, &b->shnum) || !b->shnum ||
+	    (b->size - eh.e_shoff) / sizeof(Elf64_Shdr) < b->shnum)
+		return fail(err, errlen, b->path, "corrupted: no section header table");
 	return 0;
 }
 
