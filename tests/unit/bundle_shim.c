@@ -231,3 +231,13 @@ int bs_set_section_offset(uint8_t *bytes, size_t size, const char *name, uint64_
 		elf_end(elf);
 	return rc;
 }
+
+void bs_set_elf_type(uint8_t *bytes, uint16_t type)
+{
+	memcpy(bytes + offsetof(Elf64_Ehdr, e_type), &type, sizeof(type));
+}
+
+size_t bs_header_magic_offset(void)
+{
+	return offsetof(struct sv_patch_header, magic);
+}

@@ -69,6 +69,10 @@ int bs_section_headers(const uint8_t *bytes, size_t size, uint64_t *offset, uint
  * (e.g. ".rela.text"), or the file offset of section name. 0 or -1. */
 int bs_set_reloc_type(uint8_t *bytes, size_t size, const char *rela, uint32_t type);
 int bs_set_section_offset(uint8_t *bytes, size_t size, const char *name, uint64_t offset);
+/* Rewrites the ELF header's e_type. */
+void bs_set_elf_type(uint8_t *bytes, uint16_t type);
+/* The offset of the magic in struct sv_patch_header. */
+size_t bs_header_magic_offset(void);
 
 #ifdef __cplusplus
 }

@@ -171,6 +171,21 @@ TEST(Bundle, LinkRefusesCodeThatDoesNotFit)
 	EXPECT_NE(std::strstr(err, "16 bytes available"), nullptr) << err;
 }
 
+// The guest's kernel is at 1 MiB: from a patch area at 3 GiB the module's
+// own addresses still fit 32 bits, but a call down to printk is out of
+// reach of a signed 32-bit displacement.
+TEST(Bundle, LinkRefusesDisplacementsThatOverflowNamingTheSymbol)
+{
+	Opened o(built("good.svp"));
+	Guest guest(env("SV_GUEST_KERNEL"));
+	ASSERT_NE(o.b, nullptr) << o.err;
+	bs_linked l;
+	char err[BS_ERR] = "";
+	EXPECT_EQ(bs_link(o.b, guest.g, 0xc0000000ull, kHalf, &l, err), -1);
+	EXPECT_NE(std::strstr(err, "R_X86_64_PLT32 at .text+0x"), nullptr) << err;
+	EXPECT_NE(std::strstr(err, "against printk-4 overflows"), nullptr) << err;
+}
+
 TEST(Bundle, BundleForAnotherGuestBuildIsRefused)
 {
 	Opened o(built("good-other-guest.svp"));
@@ -238,6 +253,26 @@ TEST(Bundle, TruncatedBundleIsRefused)
 	}
 }
 
+TEST(Bundle, ObjectThatIsNotRelocatableIsRefused)
+{
+	std::vector<uint8_t> bytes = read_bytes(built("good.svp"));
+	bs_set_elf_type(bytes.data(), 2 /* ET_EXEC */);
+	Opened o(bytes);
+	EXPECT_EQ(o.b, nullptr);
+	EXPECT_NE(std::strstr(o.err, "ELF type 2, not a relocatable object"), nullptr) << o.err;
+}
+
+TEST(Bundle, WrongMagicIsRefused)
+{
+	std::vector<uint8_t> bytes = read_bytes(built("good.svp"));
+	uint64_t off, len;
+	ASSERT_EQ(bs_section(bytes.data(), bytes.size(), ".svp.patch", &off, &len), 0);
+	bytes[off + bs_header_magic_offset()] ^= 0xff;
+	Opened o(bytes);
+	EXPECT_EQ(o.b, nullptr);
+	EXPECT_NE(std::strstr(o.err, "wrong magic"), nullptr) << o.err;
+}
+
 TEST(Bundle, SectionOutOfBoundsIsRefused)
 {
 	std::vector<uint8_t> bytes = read_bytes(built("good.svp"));
@@ -274,19 +309,24 @@ TEST(Bundle, AmbiguousLocalGuestSymbolIsNotResolved)
 
 // swap-build on a source it must refuse: fails, names the cause, and
 // leaves no output behind.
-std::string swap_build_refusal(const std::string &source)
+std::string swap_build_refusal(const std::vector<std::string> &sources)
 {
 	fs::path dir = fs::temp_directory_path() / ("bundle-test-" + std::to_string(getpid()));
 	fs::create_directories(dir);
 	std::string out = (dir / "out.svp").string();
-	std::string src = env("SV_BUNDLE_SOURCES") + "/" + source;
 	std::string swap_build = env("SV_SWAP_BUILD"), guest = env("SV_GUEST_KERNEL");
-	const char *argv[] = {swap_build.c_str(), "--guest", guest.c_str(), "-o", out.c_str(),
-			      src.c_str(), nullptr};
+	std::vector<std::string> srcs;
+	for (const std::string &s : sources)
+		srcs.push_back(env("SV_BUNDLE_SOURCES") + "/" + s);
+	std::vector<const char *> argv = {swap_build.c_str(), "--guest", guest.c_str(), "-o",
+					  out.c_str()};
+	for (const std::string &s : srcs)
+		argv.push_back(s.c_str());
+	argv.push_back(nullptr);
 	proc_result res;
-	EXPECT_EQ(proc_run(argv, 120, &res), 0);
-	EXPECT_NE(res.status, 0) << source;
-	EXPECT_FALSE(fs::exists(out)) << source;
+	EXPECT_EQ(proc_run(argv.data(), 120, &res), 0);
+	EXPECT_NE(res.status, 0) << sources[0];
+	EXPECT_FALSE(fs::exists(out)) << sources[0];
 	std::string err = res.err ? res.err : "";
 	proc_free(&res);
 	fs::remove_all(dir);
@@ -295,20 +335,28 @@ std::string swap_build_refusal(const std::string &source)
 
 TEST(SwapBuild, RefusesAnUndefinedSymbol)
 {
-	std::string err = swap_build_refusal("undefined.c");
+	std::string err = swap_build_refusal({"undefined.c"});
 	EXPECT_NE(err.find("undefined symbol no_such_guest_function"), std::string::npos) << err;
 }
 
 TEST(SwapBuild, RefusesLazyUpdate)
 {
-	std::string err = swap_build_refusal("lazy.c");
+	std::string err = swap_build_refusal({"lazy.c"});
 	EXPECT_NE(err.find("class fcm: lazy update is not supported yet"), std::string::npos) << err;
 }
 
 TEST(SwapBuild, RefusesSourcesWithoutAPatchHeader)
 {
-	std::string err = swap_build_refusal("headerless.c");
+	std::string err = swap_build_refusal({"headerless.c"});
 	EXPECT_NE(err.find("missing .svp.patch"), std::string::npos) << err;
+}
+
+// Two sources each with SV_PATCH: ld -r merges their headers into one
+// section of two records.
+TEST(SwapBuild, RefusesTwoPatchHeaders)
+{
+	std::string err = swap_build_refusal({"undefined.c", "lazy.c"});
+	EXPECT_NE(err.find(".svp.patch holds 2 records, not one"), std::string::npos) << err;
 }
 
 TEST(SwapBuild, KeygenWritesAPrivateSecretKey)
