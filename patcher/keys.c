@@ -56,9 +56,10 @@ int key_read(const char *path, uint8_t key[SIGNATURE_KEY_BYTES], char *err, size
 	      len != SIGNATURE_KEY_BYTES || end[strspn(end, "\r\n")];
 	sodium_memzero(text, size);
 	free(text);
-	return bad ? patcher_fail(err, errlen, path,
-				  "not a key: want one line of %d hex digits", HEX_LEN)
-		   : 0;
+	if (bad)
+		return patcher_fail(err, errlen, path, "not a key: want one line of %d hex digits",
+				    HEX_LEN);
+	return 0;
 }
 
 void key_public(const uint8_t seed[SIGNATURE_KEY_BYTES], uint8_t pub[SIGNATURE_KEY_BYTES])
