@@ -11,7 +11,7 @@
 #include "bundle_check.h"
 #include "fail.h"
 #include "manifest.h"
-#include "read_file.h"
+#include "whole_file.h"
 
 struct bundle *bundle_open_mem(const char *path, const void *bytes, size_t size,
 			       char *err, size_t errlen)

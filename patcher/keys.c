@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "fail.h"
-#include "read_file.h"
+#include "whole_file.h"
 
 #define HEX_LEN (2 * SIGNATURE_KEY_BYTES)
 

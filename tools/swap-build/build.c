@@ -19,7 +19,7 @@
 #include "guest_image.h"
 #include "keys.h"
 #include "link.h"
-#include "read_file.h"
+#include "whole_file.h"
 #include "run.h"
 #include "swap_build_config.h"
 
