@@ -11,7 +11,7 @@
 #include "bundle_check.h"
 #include "fail.h"
 #include "manifest.h"
-#include "read_file.h"
+#include "whole_file.h"
 
 struct bundle *bundle_open_mem(const char *path, const void *bytes, size_t size,
 			       char *err, size_t errlen)
@@ -19,7 +19,7 @@ struct bundle *bundle_open_mem(const char *path, const void *bytes, size_t size,
 	struct bundle *b = calloc(1, sizeof(*b));
 
 	if (!b || !(b->path = strdup(path)) || !(b->bytes = malloc(size ? size : 1))) {
-		fail(err, errlen, path, "out of memory");
+		patcher_fail(err, errlen, path, "out of memory");
 		bundle_close(b);
 		return NULL;
 	}
@@ -27,7 +27,11 @@ struct bundle *bundle_open_mem(const char *path, const void *bytes, size_t size,
 	b->size = size;
 	if (elf_version(EV_CURRENT) == EV_NONE ||
 	    !(b->elf = elf_memory((char *)b->bytes, size))) {
-		fail(err, errlen, path, "not an ELF file: %s", elf_errmsg(-1));
+		/* libelf takes no file shorter than its header */
+		if (size >= SELFMAG && !memcmp(bytes, ELFMAG, SELFMAG))
+			patcher_fail(err, errlen, path, "truncated: no complete ELF header");
+		else
+			patcher_fail(err, errlen, path, "not an ELF file: %s", elf_errmsg(-1));
 		bundle_close(b);
 		return NULL;
 	}
@@ -45,7 +49,7 @@ struct bundle *bundle_open(const char *path, char *err, size_t errlen)
 	struct bundle *b;
 
 	if (!bytes) {
-		fail(err, errlen, path, "cannot read: %s", strerror(errno));
+		patcher_fail(err, errlen, path, "cannot read: %s", strerror(errno));
 		return NULL;
 	}
 	b = bundle_open_mem(path, bytes, size, err, errlen);

@@ -4,7 +4,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 
-int fail(char *err, size_t errlen, const char *path, const char *fmt, ...)
+int patcher_fail(char *err, size_t errlen, const char *path, const char *fmt, ...)
 {
 	va_list ap;
 	int n = snprintf(err, errlen, "%s: ", path);

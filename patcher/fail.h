@@ -5,8 +5,8 @@
 
 #include <stddef.h>
 
-/* Writes "path: <fmt...>" into err; returns -1 for `return fail(...)`. */
-int fail(char *err, size_t errlen, const char *path, const char *fmt, ...)
+/* Writes "path: <fmt...>" into err; returns -1 for `return patcher_fail(...)`. */
+int patcher_fail(char *err, size_t errlen, const char *path, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 
 #endif

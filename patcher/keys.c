@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "fail.h"
-#include "read_file.h"
+#include "whole_file.h"
 
 #define HEX_LEN (2 * SIGNATURE_KEY_BYTES)
 
@@ -18,12 +18,12 @@ static int write_key(const char *prefix, const char *suffix, const uint8_t *key,
 	char path[4096], line[HEX_LEN + 2];
 
 	if ((size_t)snprintf(path, sizeof(path), "%s%s", prefix, suffix) >= sizeof(path))
-		return fail(err, errlen, prefix, "path too long");
+		return patcher_fail(err, errlen, prefix, "path too long");
 	sodium_bin2hex(line, sizeof(line), key, SIGNATURE_KEY_BYTES);
 	strcat(line, "\n");
 	if (write_file_atomic(path, line, strlen(line), mode)) {
 		sodium_memzero(line, sizeof(line));
-		return fail(err, errlen, path, "cannot write: %s", strerror(errno));
+		return patcher_fail(err, errlen, path, "cannot write: %s", strerror(errno));
 	}
 	sodium_memzero(line, sizeof(line));
 	return 0;
@@ -35,7 +35,7 @@ int key_generate(const char *prefix, char *err, size_t errlen)
 	int rc;
 
 	if (sodium_init() < 0)
-		return fail(err, errlen, prefix, "cannot initialise libsodium");
+		return patcher_fail(err, errlen, prefix, "cannot initialise libsodium");
 	randombytes_buf(seed, sizeof(seed));
 	key_public(seed, pub);
 	rc = write_key(prefix, ".key", seed, 0600, err, errlen);
@@ -51,13 +51,15 @@ int key_read(const char *path, uint8_t key[SIGNATURE_KEY_BYTES], char *err, size
 	int bad;
 
 	if (!text)
-		return fail(err, errlen, path, "cannot read: %s", strerror(errno));
+		return patcher_fail(err, errlen, path, "cannot read: %s", strerror(errno));
 	bad = sodium_hex2bin(key, SIGNATURE_KEY_BYTES, text, size, NULL, &len, &end) ||
 	      len != SIGNATURE_KEY_BYTES || end[strspn(end, "\r\n")];
 	sodium_memzero(text, size);
 	free(text);
-	return bad ? fail(err, errlen, path, "not a key: want one line of %d hex digits", HEX_LEN)
-		   : 0;
+	if (bad)
+		return patcher_fail(err, errlen, path, "not a key: want one line of %d hex digits",
+				    HEX_LEN);
+	return 0;
 }
 
 void key_public(const uint8_t seed[SIGNATURE_KEY_BYTES], uint8_t pub[SIGNATURE_KEY_BYTES])

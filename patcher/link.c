@@ -24,8 +24,9 @@ int patch_check_target(const struct bundle *b, const struct guest_image *guest,
 		return 0;
 	hex(b->target.build_id, b->target.build_id_len, want);
 	hex(guest->build_id, guest->build_id_len, have);
-	return fail(err, errlen, b->path, "built for guest build-id %s, but %s has build-id %s",
-		    want, guest->path, have);
+	return patcher_fail(err, errlen, b->path,
+			    "built for guest build-id %s, but %s has build-id %s",
+			    want, guest->path, have);
 }
 
 /* One of the two ranges sections are laid out in. */
@@ -42,15 +43,16 @@ static int place(struct link_ctx *ctx, size_t idx, const char *name, const GElf_
 	uint64_t addr = r->base + r->size, end;
 
 	if (align & (align - 1))
-		return fail(ctx->err, ctx->errlen, ctx->b->path, "%s: alignment %llu is not a power of two",
-			    name, (unsigned long long)align);
+		return patcher_fail(ctx->err, ctx->errlen, ctx->b->path,
+				    "%s: alignment %llu is not a power of two",
+				    name, (unsigned long long)align);
 	addr = (addr + align - 1) & ~(align - 1);
 	if (addr < r->base || __builtin_add_overflow(addr - r->base, sh->sh_size, &end) ||
 	    end > r->cap)
-		return fail(ctx->err, ctx->errlen, ctx->b->path,
-			    "%s (%llu bytes) does not fit: the module's %s would exceed the %llu bytes available",
-			    name, (unsigned long long)sh->sh_size, r->what,
-			    (unsigned long long)r->cap);
+		return patcher_fail(ctx->err, ctx->errlen, ctx->b->path,
+				    "%s (%llu bytes) does not fit: the module's %s would exceed the %llu bytes available",
+				    name, (unsigned long long)sh->sh_size, r->what,
+				    (unsigned long long)r->cap);
 	*offset = addr - r->base;
 	ctx->sec[idx].addr = addr;
 	r->size = end;
@@ -85,12 +87,13 @@ static int copy_sections(struct link_ctx *ctx, const uint64_t *offsets)
 		bundle_section(ctx->b, i, &sh);
 		if (!(sh.sh_flags & SHF_ALLOC))
 			continue;
-		ctx->sec[i].bytes = (sh.sh_flags & SHF_EXECINSTR ? out->text : out->data) + offsets[i];
+		ctx->sec[i].bytes =
+			(sh.sh_flags & SHF_EXECINSTR ? out->text : out->data) + offsets[i];
 		if (sh.sh_type == SHT_NOBITS || !sh.sh_size)
 			continue;
 		if (!(d = elf_getdata(elf_getscn(ctx->b->elf, i), NULL)) || d->d_size != sh.sh_size)
-			return fail(ctx->err, ctx->errlen, ctx->b->path, "%s: unreadable",
-				    bundle_section_name(ctx->b, i));
+			return patcher_fail(ctx->err, ctx->errlen, ctx->b->path, "%s: unreadable",
+					    bundle_section_name(ctx->b, i));
 		memcpy(ctx->sec[i].bytes, d->d_buf, sh.sh_size);
 	}
 	return 0;
@@ -105,7 +108,8 @@ static int table(struct link_ctx *ctx, const char *name, uint64_t *addr)
 	if (idx <= 0)
 		return 0;
 	if (!ctx->sec[idx].bytes)
-		return fail(ctx->err, ctx->errlen, ctx->b->path, "%s is not a loaded section", name);
+		return patcher_fail(ctx->err, ctx->errlen, ctx->b->path,
+				    "%s is not a loaded section", name);
 	*addr = ctx->sec[idx].addr;
 	return 0;
 }
@@ -139,15 +143,15 @@ static int build(struct link_ctx *ctx, struct range *text, struct range *data)
 	int rc = -1;
 
 	if (!offsets)
-		return fail(ctx->err, ctx->errlen, ctx->b->path, "out of memory");
-	if (lay_out(ctx, text, data, offsets) || place(ctx, module, "the module record", &module_shdr, data,
-						      &offsets[module]))
+		return patcher_fail(ctx->err, ctx->errlen, ctx->b->path, "out of memory");
+	if (lay_out(ctx, text, data, offsets) ||
+	    place(ctx, module, "the module record", &module_shdr, data, &offsets[module]))
 		goto out;
 	out->text_size = text->size;
 	out->data_size = data->size;
 	out->module_addr = ctx->sec[module].addr;
 	if (!(out->text = calloc(1, text->size + 1)) || !(out->data = calloc(1, data->size + 1))) {
-		fail(ctx->err, ctx->errlen, ctx->b->path, "out of memory");
+		patcher_fail(ctx->err, ctx->errlen, ctx->b->path, "out of memory");
 		goto out;
 	}
 	rc = copy_sections(ctx, offsets) || link_relocate(ctx) || describe_module(ctx, &out->module)
@@ -173,7 +177,7 @@ int patch_link(const struct bundle *b, const struct guest_image *guest,
 		return -1;
 	/* One slot past the sections: the module record's. */
 	if (!(ctx.sec = calloc(b->shnum + 1, sizeof(*ctx.sec))))
-		return fail(err, errlen, b->path, "out of memory");
+		return patcher_fail(err, errlen, b->path, "out of memory");
 	rc = build(&ctx, &text, &data);
 	free(ctx.sec);
 	if (rc)

@@ -65,9 +65,9 @@ static int resolve_undefined(struct link_ctx *ctx, struct symbols *s, size_t i,
 		s->loaded[i] = 1;
 		return 0;
 	case GUEST_SYMBOL_AMBIGUOUS:
-		return fail(ctx->err, ctx->errlen, ctx->b->path,
-			    "symbol %s is ambiguous: %s defines it locally more than once",
-			    name, ctx->guest->path);
+		return patcher_fail(ctx->err, ctx->errlen, ctx->b->path,
+				    "symbol %s is ambiguous: %s defines it locally more than once",
+				    name, ctx->guest->path);
 	case GUEST_SYMBOL_MISSING:
 		break;
 	}
@@ -88,8 +88,8 @@ static int resolve(struct link_ctx *ctx, struct symbols *s, size_t i)
 	if (sym.st_shndx == SHN_UNDEF)
 		return *name ? resolve_undefined(ctx, s, i, &sym, name) : 0;
 	if (sym.st_shndx == SHN_COMMON)
-		return fail(ctx->err, ctx->errlen, ctx->b->path,
-			    "common symbol %s: compile with -fno-common", name);
+		return patcher_fail(ctx->err, ctx->errlen, ctx->b->path,
+				    "common symbol %s: compile with -fno-common", name);
 	if (sym.st_shndx == SHN_ABS) {
 		s->addr[i] = sym.st_value;
 		s->loaded[i] = 1;
@@ -106,9 +106,11 @@ static int resolve_all(struct link_ctx *ctx, struct symbols *s)
 		if (resolve(ctx, s, i))
 			return -1;
 	if (s->nmissing)
-		return fail(ctx->err, ctx->errlen, ctx->b->path, "undefined symbol%s %s%s (not in %s)",
-			    s->nmissing > 1 ? "s" : "", s->missing,
-			    s->nmissing > MISSING_SHOWN ? " and more" : "", ctx->guest->path);
+		return patcher_fail(ctx->err, ctx->errlen, ctx->b->path,
+				    "undefined symbol%s %s%s (not in %s)",
+				    s->nmissing > 1 ? "s" : "", s->missing,
+				    s->nmissing > MISSING_SHOWN ? " and more" : "",
+				    ctx->guest->path);
 	return 0;
 }
 
@@ -126,10 +128,10 @@ static int overflow(struct link_ctx *ctx, const struct site *at, int64_t value)
 	char target[BUNDLE_SYMBOL_MAX], tbuf[24];
 
 	bundle_describe_target(ctx->b, at->sym, at->addend, target, sizeof(target));
-	return fail(ctx->err, ctx->errlen, ctx->b->path,
-		    "%s at %s+0x%llx against %s overflows: 0x%llx does not fit in 32 bits",
-		    reloc_name(at->type, tbuf, sizeof(tbuf)), at->section,
-		    (unsigned long long)at->offset, target, (unsigned long long)value);
+	return patcher_fail(ctx->err, ctx->errlen, ctx->b->path,
+			    "%s at %s+0x%llx against %s overflows: 0x%llx does not fit in 32 bits",
+			    reloc_name(at->type, tbuf, sizeof(tbuf)), at->section,
+			    (unsigned long long)at->offset, target, (unsigned long long)value);
 }
 
 /* Writes the relocated field at p (P its guest address, S+A the value). */
@@ -188,18 +190,20 @@ static int relocate_one(struct link_ctx *ctx, const struct symbols *s, size_t ta
 	char tbuf[24], name[BUNDLE_SYMBOL_MAX];
 
 	if (!width)
-		return fail(ctx->err, ctx->errlen, ctx->b->path, "unsupported relocation %s at %s+0x%llx",
-			    reloc_name(at.type, tbuf, sizeof(tbuf)), at.section,
-			    (unsigned long long)at.offset);
+		return patcher_fail(ctx->err, ctx->errlen, ctx->b->path,
+				    "unsupported relocation %s at %s+0x%llx",
+				    reloc_name(at.type, tbuf, sizeof(tbuf)), at.section,
+				    (unsigned long long)at.offset);
 	if (tsh->sh_type == SHT_NOBITS || at.offset > tsh->sh_size ||
 	    tsh->sh_size - at.offset < width)
-		return fail(ctx->err, ctx->errlen, ctx->b->path, "relocation at %s+0x%llx is outside it",
-			    at.section, (unsigned long long)at.offset);
+		return patcher_fail(ctx->err, ctx->errlen, ctx->b->path,
+				    "relocation at %s+0x%llx is outside it",
+				    at.section, (unsigned long long)at.offset);
 	if (!s->loaded[at.sym]) {
 		bundle_describe_target(ctx->b, at.sym, at.addend, name, sizeof(name));
-		return fail(ctx->err, ctx->errlen, ctx->b->path,
-			    "relocation at %s+0x%llx refers to %s, which is not loaded", at.section,
-			    (unsigned long long)at.offset, name);
+		return patcher_fail(ctx->err, ctx->errlen, ctx->b->path,
+				    "relocation at %s+0x%llx refers to %s, which is not loaded",
+				    at.section, (unsigned long long)at.offset, name);
 	}
 	return apply(ctx, &at, ctx->sec[target].bytes + at.offset,
 		     ctx->sec[target].addr + at.offset, s->addr[at.sym] + (uint64_t)at.addend);
@@ -219,8 +223,9 @@ static int relocate_section(struct link_ctx *ctx, const struct symbols *s, size_
 		GElf_Rela r;
 
 		if (!gelf_getrela(data, (int)i, &r))
-			return fail(ctx->err, ctx->errlen, ctx->b->path, "%s: entry %zu unreadable",
-				    bundle_section_name(ctx->b, idx), i);
+			return patcher_fail(ctx->err, ctx->errlen, ctx->b->path,
+					    "%s: entry %zu unreadable",
+					    bundle_section_name(ctx->b, idx), i);
 		if (relocate_one(ctx, s, sh.sh_info, &tsh, &r))
 			return -1;
 	}
@@ -234,7 +239,7 @@ int link_relocate(struct link_ctx *ctx)
 	int rc = -1;
 
 	if (!s.addr || !s.loaded)
-		fail(ctx->err, ctx->errlen, ctx->b->path, "out of memory");
+		patcher_fail(ctx->err, ctx->errlen, ctx->b->path, "out of memory");
 	else if (!resolve_all(ctx, &s)) {
 		rc = 0;
 		for (size_t i = 1; !rc && i < ctx->b->shnum; i++)

@@ -48,12 +48,13 @@ static const uint8_t *records(const struct bundle *b, size_t idx, size_t rec_siz
 
 	bundle_section(b, idx, &sh);
 	if (sh.sh_type != SHT_PROGBITS || !data || data->d_size != sh.sh_size) {
-		fail(err, errlen, b->path, "%s is not a section of records", name);
+		patcher_fail(err, errlen, b->path, "%s is not a section of records", name);
 		return NULL;
 	}
 	if (sh.sh_size % rec_size) {
-		fail(err, errlen, b->path, "%s holds %llu bytes, not a multiple of its %zu-byte records",
-		     name, (unsigned long long)sh.sh_size, rec_size);
+		patcher_fail(err, errlen, b->path,
+			     "%s holds %llu bytes, not a multiple of its %zu-byte records",
+			     name, (unsigned long long)sh.sh_size, rec_size);
 		return NULL;
 	}
 	*n = sh.sh_size / rec_size;
@@ -104,14 +105,15 @@ static int copy_record(struct bundle *b, const struct record_kind *k, size_t idx
 	const char *name = (const char *)rec + k->name_off;
 
 	if (!terminated(name, SV_PATCH_NAME_MAX))
-		return fail(err, errlen, b->path, "%s record %zu: unterminated name", k->section, i);
+		return patcher_fail(err, errlen, b->path,
+				    "%s record %zu: unterminated name", k->section, i);
 	memcpy(copy, rec, k->size);
 	if (k->code_off == NO_FIELD)
 		return 0;
 	if (pointer_target(b, idx, i * k->size + k->code_off, (char *)copy + k->copy_sym_off,
 			   BUNDLE_SYMBOL_MAX))
-		return fail(err, errlen, b->path, "%s %s: %s is not set", k->what, name,
-			    k->code_what);
+		return patcher_fail(err, errlen, b->path, "%s %s: %s is not set", k->what, name,
+				    k->code_what);
 	return 0;
 }
 
@@ -123,13 +125,13 @@ static int read_kind(struct bundle *b, const struct record_kind *k, char *err, s
 	size_t n;
 
 	if (idx < 0)
-		return fail(err, errlen, b->path, "duplicate section %s", k->section);
+		return patcher_fail(err, errlen, b->path, "duplicate section %s", k->section);
 	if (!idx)
 		return 0;
 	if (!(recs = records(b, (size_t)idx, k->size, &n, err, errlen)))
 		return -1;
 	if (!(copies = calloc(n ? n : 1, k->copy_size)))
-		return fail(err, errlen, b->path, "out of memory");
+		return patcher_fail(err, errlen, b->path, "out of memory");
 	*(void **)((char *)b + k->array_off) = copies;
 	*(size_t *)((char *)b + k->count_off) = n;
 	for (size_t i = 0; i < n; i++)
@@ -148,13 +150,13 @@ static int read_single(struct bundle *b, const char *name, size_t size, void *ou
 	size_t n;
 
 	if (idx < 0)
-		return fail(err, errlen, b->path, "duplicate section %s", name);
+		return patcher_fail(err, errlen, b->path, "duplicate section %s", name);
 	if (!idx)
-		return fail(err, errlen, b->path, "missing %s (%s)", name, missing);
+		return patcher_fail(err, errlen, b->path, "missing %s (%s)", name, missing);
 	if (!(rec = records(b, (size_t)idx, size, &n, err, errlen)))
 		return -1;
 	if (n != 1)
-		return fail(err, errlen, b->path, "%s holds %zu records, not one", name, n);
+		return patcher_fail(err, errlen, b->path, "%s holds %zu records, not one", name, n);
 	memcpy(out, rec, size);
 	return 0;
 }
@@ -164,14 +166,16 @@ static int check_header(struct bundle *b, char *err, size_t errlen)
 	const struct sv_patch_header *h = &b->header;
 
 	if (h->magic != SV_PATCH_MAGIC)
-		return fail(err, errlen, b->path, "wrong magic 0x%08x in .svp.patch, not 0x%08x",
-			    h->magic, SV_PATCH_MAGIC);
+		return patcher_fail(err, errlen, b->path,
+				    "wrong magic 0x%08x in .svp.patch, not 0x%08x",
+				    h->magic, SV_PATCH_MAGIC);
 	if (!terminated(h->id, sizeof(h->id)) ||
 	    !terminated(h->description, sizeof(h->description)))
-		return fail(err, errlen, b->path, ".svp.patch: unterminated id or description");
+		return patcher_fail(err, errlen, b->path,
+				    ".svp.patch: unterminated id or description");
 	if (!b->target.build_id_len || b->target.build_id_len > SV_PATCH_BUILD_ID_MAX)
-		return fail(err, errlen, b->path, ".svp.target: build-id of %u bytes",
-			    b->target.build_id_len);
+		return patcher_fail(err, errlen, b->path, ".svp.target: build-id of %u bytes",
+				    b->target.build_id_len);
 	return 0;
 }
 
@@ -182,10 +186,12 @@ static int check_modes(struct bundle *b, char *err, size_t errlen)
 		const struct sv_patch_class *c = &b->classes[i].rec;
 
 		if (c->mode == SV_PATCH_LAZY)
-			return fail(err, errlen, b->path, "class %s: lazy update is not supported yet",
-				    c->name);
+			return patcher_fail(err, errlen, b->path,
+					    "class %s: lazy update is not supported yet",
+					    c->name);
 		if (c->mode != SV_PATCH_EAGER)
-			return fail(err, errlen, b->path, "class %s: bad mode %u", c->name, c->mode);
+			return patcher_fail(err, errlen, b->path,
+					    "class %s: bad mode %u", c->name, c->mode);
 	}
 	return 0;
 }
@@ -196,13 +202,14 @@ static int find_signature(struct bundle *b, char *err, size_t errlen)
 	GElf_Shdr sh;
 
 	if (idx < 0)
-		return fail(err, errlen, b->path, "duplicate section .svp.sig");
+		return patcher_fail(err, errlen, b->path, "duplicate section .svp.sig");
 	if (!idx)
 		return 0;
 	bundle_section(b, (size_t)idx, &sh);
 	if (sh.sh_type != SHT_PROGBITS || sh.sh_size != sizeof(struct sv_patch_signature))
-		return fail(err, errlen, b->path, ".svp.sig holds %llu bytes, not one signature",
-			    (unsigned long long)sh.sh_size);
+		return patcher_fail(err, errlen, b->path,
+				    ".svp.sig holds %llu bytes, not one signature",
+				    (unsigned long long)sh.sh_size);
 	b->sig_offset = sh.sh_offset;
 	b->sig_size = sh.sh_size;
 	return 0;

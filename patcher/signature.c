@@ -32,9 +32,9 @@ int signature_sign(struct bundle *b, const uint8_t seed[SIGNATURE_KEY_BYTES],
 	uint8_t *msg;
 
 	if (!b->sig_size)
-		return fail(err, errlen, b->path, "no .svp.sig section to sign into");
+		return patcher_fail(err, errlen, b->path, "no .svp.sig section to sign into");
 	if (sodium_init() < 0 || !(msg = signed_bytes(b)))
-		return fail(err, errlen, b->path, "cannot set up signing");
+		return patcher_fail(err, errlen, b->path, "cannot set up signing");
 	crypto_sign_seed_keypair(sig.public_key, sk, seed);
 	crypto_sign_detached(sig.signature, NULL, msg, b->size, sk);
 	sodium_memzero(sk, sizeof(sk));
@@ -62,27 +62,28 @@ enum signature_status signature_verify(const struct bundle *b,
 	int good;
 
 	if (!b->sig_size) {
-		fail(err, errlen, b->path, "unsigned: no .svp.sig section");
+		patcher_fail(err, errlen, b->path, "unsigned: no .svp.sig section");
 		return SIGNATURE_UNSIGNED;
 	}
 	memcpy(&sig, b->bytes + b->sig_offset, sizeof(sig));
 	if (sodium_is_zero((const uint8_t *)&sig, sizeof(sig))) {
-		fail(err, errlen, b->path, "unsigned: .svp.sig is empty");
+		patcher_fail(err, errlen, b->path, "unsigned: .svp.sig is empty");
 		return SIGNATURE_UNSIGNED;
 	}
 	if (!trusted_key(sig.public_key, trusted, ntrusted)) {
 		sodium_bin2hex(hex, sizeof(hex), sig.public_key, 8);
-		fail(err, errlen, b->path, "signed by key %s... which is not trusted", hex);
+		patcher_fail(err, errlen, b->path, "signed by key %s... which is not trusted", hex);
 		return SIGNATURE_UNTRUSTED;
 	}
 	if (sodium_init() < 0 || !(msg = signed_bytes(b))) {
-		fail(err, errlen, b->path, "bad signature: cannot set up verifying");
+		patcher_fail(err, errlen, b->path, "bad signature: cannot set up verifying");
 		return SIGNATURE_BAD;
 	}
 	good = !crypto_sign_verify_detached(sig.signature, msg, b->size, sig.public_key);
 	free(msg);
 	if (!good) {
-		fail(err, errlen, b->path, "bad signature: the bundle changed after it was signed");
+		patcher_fail(err, errlen, b->path,
+			     "bad signature: the bundle changed after it was signed");
 		return SIGNATURE_BAD;
 	}
 	return SIGNATURE_OK;

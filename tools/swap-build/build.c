@@ -19,7 +19,7 @@
 #include "guest_image.h"
 #include "keys.h"
 #include "link.h"
-#include "read_file.h"
+#include "whole_file.h"
 #include "run.h"
 #include "swap_build_config.h"
 
@@ -138,7 +138,8 @@ static int check_sign_write(const struct build_opts *o, const struct guest_image
 		goto out;
 	patch_image_free(&img);
 	if (o->key) {
-		if (key_read(o->key, seed, err, sizeof(err)) || signature_sign(b, seed, err, sizeof(err)))
+		if (key_read(o->key, seed, err, sizeof(err)) ||
+		    signature_sign(b, seed, err, sizeof(err)))
 			goto out;
 		key_public(seed, pub[0]);
 		if (signature_verify(b, pub, 1, err, sizeof(err)))
@@ -186,8 +187,10 @@ int build_bundle(const struct build_opts *o)
 		fprintf(stderr, "swap-build: %s\n", err);
 		return -1;
 	}
-	if ((size_t)snprintf(dir, sizeof(dir), "%s/swap-build.XXXXXX", tmp && *tmp ? tmp : "/tmp") >=
-		    sizeof(dir) || !mkdtemp(dir)) {
+	if (!tmp || !*tmp)
+		tmp = "/tmp";
+	if ((size_t)snprintf(dir, sizeof(dir), "%s/swap-build.XXXXXX", tmp) >= sizeof(dir) ||
+	    !mkdtemp(dir)) {
 		fprintf(stderr, "swap-build: %s: %s\n", dir, strerror(errno));
 	} else {
 		if (!compile_and_link(o, &guest, dir, bundle)) {

@@ -4,7 +4,8 @@
 #define SV_SWAP_BUILD_RUN_H
 
 /* Runs argv (NULL-terminated, argv[0] looked up in PATH) with its output
- * going to ours. Returns 0 if it exited 0, else -1 after saying so. */
+ * going to ours. Returns 0 if it exited 0, else -1; says so itself only
+ * when it could not start it (the tool's own output says why it failed). */
 int run(char *const argv[]);
 
 #endif

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /* Whole files in and out: bundles and keys are small. */
-#ifndef SV_PATCHER_READ_FILE_H
-#define SV_PATCHER_READ_FILE_H
+#ifndef SV_PATCHER_WHOLE_FILE_H
+#define SV_PATCHER_WHOLE_FILE_H
 
 #include <stddef.h>
 #include <stdint.h>

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only
-#include "read_file.h"
+#include "whole_file.h"
 
 #include <errno.h>
 #include <fcntl.h>

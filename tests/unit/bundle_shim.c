@@ -1,0 +1,247 @@
+// SPDX-License-Identifier: GPL-2.0-only
+#include "bundle_shim.h"
+
+#include <gelf.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bundle.h"
+#include "guest_image.h"
+#include "keys.h"
+#include "link.h"
+#include "signature.h"
+
+struct bundle *bs_open(const char *path, char *err)
+{
+	return bundle_open(path, err, BS_ERR);
+}
+
+struct bundle *bs_open_mem(const void *bytes, size_t size, char *err)
+{
+	return bundle_open_mem("mutant.svp", bytes, size, err, BS_ERR);
+}
+
+void bs_close(struct bundle *b)
+{
+	bundle_close(b);
+}
+
+void bs_read_manifest(const struct bundle *b, struct bs_manifest *m)
+{
+	*m = (struct bs_manifest){ .version = b->header.version,
+				   .build_id_len = b->target.build_id_len,
+				   .ndeps = b->ndeps, .nclasses = b->nclasses,
+				   .nobjects = b->nobjects, .nservices = b->nservices,
+				   .nchecks = b->nchecks };
+	snprintf(m->id, BS_NAME, "%s", b->header.id);
+	if (b->ndeps) {
+		snprintf(m->dep_id, BS_NAME, "%s", b->deps[0].id);
+		m->dep_min_version = b->deps[0].min_version;
+	}
+	if (b->nclasses) {
+		snprintf(m->class_name, BS_NAME, "%s", b->classes[0].rec.name);
+		snprintf(m->class_impl, BS_NAME, "%s", b->classes[0].impl);
+		m->class_from = b->classes[0].rec.from_version;
+		m->class_to = b->classes[0].rec.to_version;
+	}
+	if (b->nobjects)
+		snprintf(m->object_make_root, BS_NAME, "%s", b->objects[0].make_root);
+	if (b->nservices)
+		snprintf(m->service_serve, BS_NAME, "%s", b->services[0].serve);
+	if (b->nchecks) {
+		snprintf(m->check_name, BS_NAME, "%s", b->checks[0].rec.name);
+		snprintf(m->check_fn, BS_NAME, "%s", b->checks[0].check);
+	}
+}
+
+int bs_verify(const struct bundle *b, const char *pub_path, char *err)
+{
+	uint8_t key[1][SIGNATURE_KEY_BYTES];
+
+	if (key_read(pub_path, key[0], err, BS_ERR))
+		return 1;
+	return signature_verify(b, key, 1, err, BS_ERR);
+}
+
+struct guest_image *bs_guest_open(const char *path, char *err)
+{
+	struct guest_image *g = malloc(sizeof(*g));
+
+	if (g && guest_image_open(path, g, err, BS_ERR)) {
+		free(g);
+		return NULL;
+	}
+	return g;
+}
+
+void bs_guest_close(struct guest_image *g)
+{
+	guest_image_close(g);
+	free(g);
+}
+
+int bs_guest_lookup(const struct guest_image *g, const char *name, uint64_t *addr)
+{
+	return guest_image_lookup(g, name, addr);
+}
+
+static uint8_t *copy(const uint8_t *p, uint64_t n)
+{
+	uint8_t *c = malloc(n ? n : 1);
+
+	if (c)
+		memcpy(c, p, n);
+	return c;
+}
+
+int bs_link(const struct bundle *b, const struct guest_image *g, uint64_t base, uint64_t half,
+	    struct bs_linked *out, char *err)
+{
+	struct patch_image img;
+
+	*out = (struct bs_linked){ 0 };
+	if (patch_link(b, g, base, half, base + half, half, &img, err, BS_ERR))
+		return -1;
+	*out = (struct bs_linked){ copy(img.text, img.text_size), copy(img.data, img.data_size),
+				   img.text_base, img.text_size, img.data_base, img.data_size,
+				   img.module_addr, img.module.header, img.module.checks,
+				   img.module.nchecks, img.module.classes, img.module.nclasses,
+				   img.module.objects, img.module.services };
+	patch_image_free(&img);
+	return 0;
+}
+
+void bs_linked_free(struct bs_linked *l)
+{
+	free(l->text);
+	free(l->data);
+}
+
+size_t bs_check_size(void)
+{
+	return sizeof(struct sv_patch_check);
+}
+
+size_t bs_check_fn_offset(void)
+{
+	return offsetof(struct sv_patch_check, check);
+}
+
+/* ---- surgery on copies -------------------------------------------- */
+
+static Elf *open_mem(const uint8_t *bytes, size_t size)
+{
+	if (elf_version(EV_CURRENT) == EV_NONE)
+		return NULL;
+	return elf_memory((char *)bytes, size);
+}
+
+static Elf_Scn *find(Elf *elf, const char *name, GElf_Shdr *sh)
+{
+	size_t shstrndx;
+	Elf_Scn *scn = NULL;
+
+	if (elf_getshdrstrndx(elf, &shstrndx))
+		return NULL;
+	while ((scn = elf_nextscn(elf, scn))) {
+		const char *n;
+
+		if (!gelf_getshdr(scn, sh))
+			continue;
+		n = elf_strptr(elf, shstrndx, sh->sh_name);
+		if (n && !strcmp(n, name))
+			return scn;
+	}
+	return NULL;
+}
+
+int bs_section(const uint8_t *bytes, size_t size, const char *name, uint64_t *offset,
+	       uint64_t *len)
+{
+	Elf *elf = open_mem(bytes, size);
+	GElf_Shdr sh;
+	int rc = -1;
+
+	if (elf && find(elf, name, &sh)) {
+		*offset = sh.sh_offset;
+		*len = sh.sh_size;
+		rc = 0;
+	}
+	if (elf)
+		elf_end(elf);
+	return rc;
+}
+
+int bs_section_headers(const uint8_t *bytes, size_t size, uint64_t *offset, uint64_t *len)
+{
+	Elf *elf = open_mem(bytes, size);
+	GElf_Ehdr eh;
+	size_t n;
+	int rc = -1;
+
+	if (elf && gelf_getehdr(elf, &eh) && !elf_getshdrnum(elf, &n)) {
+		*offset = eh.e_shoff;
+		*len = n * eh.e_shentsize;
+		rc = 0;
+	}
+	if (elf)
+		elf_end(elf);
+	return rc;
+}
+
+/* libelf translates the edited entry into file form in the section's
+ * data; the test's copy gets those bytes back. */
+int bs_set_reloc_type(uint8_t *bytes, size_t size, const char *rela, uint32_t type)
+{
+	Elf *elf = open_mem(bytes, size);
+	Elf_Scn *scn;
+	Elf_Data *data;
+	GElf_Shdr sh;
+	GElf_Rela r;
+	int rc = -1;
+
+	if (elf && (scn = find(elf, rela, &sh)) && (data = elf_getdata(scn, NULL)) &&
+	    gelf_getrela(data, 0, &r)) {
+		r.r_info = GELF_R_INFO(GELF_R_SYM(r.r_info), type);
+		if (gelf_update_rela(data, 0, &r)) {
+			memmove(bytes + sh.sh_offset, data->d_buf, sizeof(Elf64_Rela));
+			rc = 0;
+		}
+	}
+	if (elf)
+		elf_end(elf);
+	return rc;
+}
+
+int bs_set_section_offset(uint8_t *bytes, size_t size, const char *name, uint64_t offset)
+{
+	Elf *elf = open_mem(bytes, size);
+	Elf_Scn *scn;
+	GElf_Ehdr eh;
+	GElf_Shdr sh;
+	Elf64_Shdr raw;
+	int rc = -1;
+
+	if (elf && gelf_getehdr(elf, &eh) && (scn = find(elf, name, &sh))) {
+		uint64_t at = eh.e_shoff + elf_ndxscn(scn) * eh.e_shentsize;
+
+		memcpy(&raw, bytes + at, sizeof(raw));
+		raw.sh_offset = offset;
+		memcpy(bytes + at, &raw, sizeof(raw));
+		rc = 0;
+	}
+	if (elf)
+		elf_end(elf);
+	return rc;
+}
+
+void bs_set_elf_type(uint8_t *bytes, uint16_t type)
+{
+	memcpy(bytes + offsetof(Elf64_Ehdr, e_type), &type, sizeof(type));
+}
+
+size_t bs_header_magic_offset(void)
+{
+	return offsetof(struct sv_patch_header, magic);
+}
