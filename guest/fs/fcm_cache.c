@@ -54,4 +54,5 @@ void fcm_cache_stats(struct fcm_cache_stats *out)
 	out->hits = __atomic_load_n(&events[FCM_HIT], __ATOMIC_RELAXED);
 	out->misses = __atomic_load_n(&events[FCM_MISS], __ATOMIC_RELAXED);
 	out->evictions = __atomic_load_n(&events[FCM_EVICTION], __ATOMIC_RELAXED);
+	out->replica_sweeps = __atomic_load_n(&events[FCM_REPLICA_SWEEP], __ATOMIC_RELAXED);
 }

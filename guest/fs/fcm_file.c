@@ -7,6 +7,7 @@
  */
 #include <kernel/co_root.h>
 #include <kernel/fcm_cache.h>
+#include <kernel/fcm_class.h>
 #include <kernel/heap.h>
 #include <kernel/spinlock.h>
 
@@ -26,13 +27,25 @@ void fcm_file_get(struct fcm_file *f)
 	__atomic_add_fetch(&f->refs, 1, __ATOMIC_RELAXED);
 }
 
+bool fcm_file_tryget(void *owner)
+{
+	struct fcm_file *f = owner;
+	uint32_t refs = __atomic_load_n(&f->refs, __ATOMIC_RELAXED);
+
+	while (refs)
+		if (__atomic_compare_exchange_n(&f->refs, &refs, refs + 1, false,
+						__ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
+			return true;
+	return false;
+}
+
 void fcm_file_put(struct fcm_file *f)
 {
 	if (__atomic_sub_fetch(&f->refs, 1, __ATOMIC_ACQ_REL))
 		return;
 	if (f->monitor)
 		fcm_monitor_detach(f->monitor);
-	co_destroy(f->id);
+	factory_destroy(f->inst);
 	f->backing->release(f->file);
 	kfree(f);
 }
@@ -40,20 +53,17 @@ void fcm_file_put(struct fcm_file *f)
 static struct fcm_file *file_alloc(const struct fcm_backing_ops *backing, void *file,
 				   enum fcm_kind kind)
 {
+	struct fcm_create_args args = { kind, backing, file };
 	struct fcm_file *f = kzalloc(sizeof(*f));
-	struct co_root *root = f ? fcm_root_create(kind, backing, file) : NULL;
+	struct factory_instance *inst = f ? factory_create(&fcm_class, &args, f) : NULL;
 
-	if (root)
-		f->id = co_create(root);
-	if (f && f->id) {
-		*f = (struct fcm_file){ .id = f->id, .backing = backing, .file = file,
-					.refs = 1, .kind = kind, .wanted = FCM_WANT_NONE };
-		return f;
+	if (!inst) {
+		kfree(f);
+		return NULL;
 	}
-	if (root)
-		root->ops->destroy(root);
-	kfree(f);
-	return NULL;
+	*f = (struct fcm_file){ .id = inst->id, .inst = inst, .backing = backing, .file = file,
+				.refs = 1, .kind = kind, .wanted = FCM_WANT_NONE };
+	return f;
 }
 
 /* Under the registry lock, so a policy switch sees every file either

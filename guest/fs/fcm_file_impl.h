@@ -7,6 +7,7 @@
 
 #include <stdbool.h>
 
+#include <kernel/factory.h>
 #include <kernel/fcm_file.h>
 
 #define FCM_WANT_NONE (-1)
@@ -15,6 +16,7 @@ struct fcm_monitor;
 
 struct fcm_file {
 	coid_t id;
+	struct factory_instance *inst; /* of class "fcm" (kernel/fcm_class.h) */
 	const struct fcm_backing_ops *backing;
 	void *file;
 	uint32_t refs;                /* the owner's, the swapper queue's, reclaimers' */
@@ -32,6 +34,9 @@ struct fcm_file {
 
 void fcm_file_get(struct fcm_file *f);
 void fcm_file_put(struct fcm_file *f);
+/* A reference unless the last one is gone (f is then being destroyed);
+ * takes f as the factory instance's owner. */
+bool fcm_file_tryget(void *f);
 
 /* Calls fn on every open file in the registry with the registry lock
  * held (fn must not block). */
@@ -39,6 +44,15 @@ void fcm_files_for_each(void (*fn)(struct fcm_file *f, void *arg), void *arg);
 
 /* Queues f for the swapper with what it should become. */
 void fcm_swapper_queue(struct fcm_file *f, int wanted, bool by_monitor);
+
+/* Runs fn(arg) on the swapper thread (at once when called there) and
+ * waits for it: what must not race the swapper's kind changes and
+ * monitors. */
+void fcm_swapper_run(void (*fn)(void *arg), void *arg);
+/* On the swapper thread: takes f's monitor off; puts a fresh one on if
+ * the policy is adaptive. */
+void fcm_swapper_monitor_off(struct fcm_file *f);
+void fcm_swapper_monitor_on(struct fcm_file *f);
 
 /* A monitor on f's FCM (watching for f->kind), or NULL when out of
  * memory or refused; and its removal. */

@@ -41,6 +41,25 @@ struct fcm_kind_ops {
 
 extern const struct fcm_kind_ops fcm_shared_kind, fcm_replicated_kind, fcm_sequential_kind;
 
+/* A version of the "fcm" class (kernel/fcm_class.h) is a table of kinds:
+ * version 0's are the three above. Later versions (patches) reuse what
+ * they do not change, calling the functions below. */
+typedef const struct fcm_kind_ops *const fcm_kinds_t[FCM_KINDS];
+extern fcm_kinds_t fcm_v0_kinds;
+
+/* The replicated kind's parts, for versions that change one of them. */
+int64_t fcm_replica_read(struct fcm *self, uint64_t off, void *buf, uint64_t n);
+int64_t fcm_replica_write(struct fcm *self, uint64_t off, const void *buf, uint64_t n);
+uint64_t fcm_replica_evict(struct fcm *self, uint64_t pages);
+/* Truncates; sweep(root, first page gone) says, under the master lock,
+ * whether every replica's table must be swept of those pages (version 0:
+ * always). */
+int fcm_replica_truncate_if(struct fcm *self, uint64_t size,
+			    bool (*sweep)(struct fcm_root *root, uint64_t first));
+struct fcm_rep *fcm_replica_create(struct fcm_root *root, const struct fcm_ops *ops);
+void fcm_replica_forget(struct fcm_rep *rep);
+void fcm_replica_destroy(struct fcm_rep *rep);
+
 typedef struct fcm_page *(*fcm_get_page)(struct fcm_rep *rep, uint64_t index, int *error);
 
 /* The one rep of the single-lock kinds (shared, sequential), which differ
@@ -52,6 +71,7 @@ void fcm_rep_forget_nothing(struct fcm_rep *rep);
 struct fcm_root {
 	struct co_multi_root multi; /* the reps: by CPU if per_cpu, else [0] */
 	const struct fcm_kind_ops *kind;
+	const struct fcm_kind_ops *const *kinds; /* its class version's */
 	const struct fcm_backing_ops *backing;
 	void *file;
 	struct spinlock lock;  /* pages (and, but for replicated, page data) */
@@ -62,6 +82,13 @@ static inline struct fcm_root *fcm_root_of(struct fcm *self)
 {
 	return ((struct fcm_rep *)self)->root;
 }
+
+/* A root of `kind` from the class version `kinds` (NULL when out of
+ * memory), and one of `kinds` standing in for `old` (same kind, same
+ * file) as a class update's hot swap target. */
+struct co_root *fcm_root_create_in(fcm_kinds_t kinds, enum fcm_kind kind,
+				   const struct fcm_backing_ops *backing, void *file);
+struct co_root *fcm_root_create_like(fcm_kinds_t kinds, const struct co_root *old);
 
 /* The page at index in root->pages, paged in from the backing on a miss
  * (counted as hit or miss); NULL with *error set on failure. root->lock

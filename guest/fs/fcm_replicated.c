@@ -105,12 +105,12 @@ static int64_t replica_copy(struct fcm *self, uint64_t off, void *buf, uint64_t 
 	return done;
 }
 
-static int64_t replica_read(struct fcm *self, uint64_t off, void *buf, uint64_t n)
+int64_t fcm_replica_read(struct fcm *self, uint64_t off, void *buf, uint64_t n)
 {
 	return replica_copy(self, off, buf, n, false);
 }
 
-static int64_t replica_write(struct fcm *self, uint64_t off, const void *buf, uint64_t n)
+int64_t fcm_replica_write(struct fcm *self, uint64_t off, const void *buf, uint64_t n)
 {
 	return replica_copy(self, off, (void *)buf, n, true);
 }
@@ -122,24 +122,46 @@ static void forget_pages_from(struct replica *r, uint64_t first)
 	spin_unlock(&r->lock);
 }
 
-static int replica_truncate(struct fcm *self, uint64_t size)
+/* Every replica's lock in turn, whether or not it holds a page that goes:
+ * the expensive synchronisation seed 004 §4.3.3's unmapPage did for pages
+ * that were not mapped. Counted, so that an update that skips it shows. */
+static void forget_in_every_replica_from(struct fcm_root *root, uint64_t first)
+{
+	fcm_cache_count(FCM_REPLICA_SWEEP);
+	for (unsigned cpu = 0; cpu < CPUS_MAX; cpu++)
+		if (root->multi.reps[cpu])
+			forget_pages_from((struct replica *)root->multi.reps[cpu], first);
+}
+
+int fcm_replica_truncate_if(struct fcm *self, uint64_t size,
+			    bool (*sweep)(struct fcm_root *root, uint64_t first))
 {
 	struct fcm_root *root = fcm_root_of(self);
 	uint64_t flags = fcm_enter();
 	int error;
 
 	spin_lock(&root->lock);
-	for (unsigned cpu = 0; cpu < CPUS_MAX; cpu++)
-		if (root->multi.reps[cpu])
-			forget_pages_from((struct replica *)root->multi.reps[cpu],
-					  fcm_pages_in(size));
+	if (sweep(root, fcm_pages_in(size)))
+		forget_in_every_replica_from(root, fcm_pages_in(size));
 	error = fcm_root_truncate_locked(root, size);
 	spin_unlock(&root->lock);
 	fcm_leave(flags);
 	return error;
 }
 
-static uint64_t replica_evict(struct fcm *self, uint64_t pages)
+/* Version 0 sweeps on every truncate. */
+static bool always(struct fcm_root *root, uint64_t first)
+{
+	(void)root, (void)first;
+	return true;
+}
+
+static int replica_truncate(struct fcm *self, uint64_t size)
+{
+	return fcm_replica_truncate_if(self, size, always);
+}
+
+uint64_t fcm_replica_evict(struct fcm *self, uint64_t pages)
 {
 	uint64_t flags = fcm_enter();
 	uint64_t evicted = evict_pages(fcm_root_of(self), pages, 0);
@@ -149,17 +171,17 @@ static uint64_t replica_evict(struct fcm *self, uint64_t pages)
 }
 
 static const struct fcm_ops replica_ops = {
-	.read = replica_read,
-	.write = replica_write,
+	.read = fcm_replica_read,
+	.write = fcm_replica_write,
 	.truncate = replica_truncate,
 	.fsync = fcm_root_fsync,
-	.evict = replica_evict,
+	.evict = fcm_replica_evict,
 	.resident = fcm_root_resident,
 };
 
-static struct fcm_rep *replica_create(struct fcm_root *root)
+struct fcm_rep *fcm_replica_create(struct fcm_root *root, const struct fcm_ops *ops)
 {
-	struct replica *r = (struct replica *)co_rep_alloc(sizeof(*r), &replica_ops);
+	struct replica *r = (struct replica *)co_rep_alloc(sizeof(*r), ops);
 
 	if (!r)
 		return NULL;
@@ -168,12 +190,17 @@ static struct fcm_rep *replica_create(struct fcm_root *root)
 	return &r->base;
 }
 
-static void replica_forget(struct fcm_rep *rep)
+static struct fcm_rep *replica_create(struct fcm_root *root)
+{
+	return fcm_replica_create(root, &replica_ops);
+}
+
+void fcm_replica_forget(struct fcm_rep *rep)
 {
 	forget_pages_from(replica_of(rep), 0);
 }
 
-static void replica_destroy(struct fcm_rep *rep)
+void fcm_replica_destroy(struct fcm_rep *rep)
 {
 	fcm_set_take_from(&replica_of(rep)->local, 0, NULL, NULL);
 	co_rep_free((struct co_rep *)rep);
@@ -183,6 +210,6 @@ const struct fcm_kind_ops fcm_replicated_kind = {
 	.kind = FCM_REPLICATED,
 	.per_cpu = true,
 	.create_rep = replica_create,
-	.destroy_rep = replica_destroy,
-	.forget_pages = replica_forget,
+	.destroy_rep = fcm_replica_destroy,
+	.forget_pages = fcm_replica_forget,
 };

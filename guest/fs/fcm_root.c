@@ -11,7 +11,7 @@
 
 #include "fcm_impl.h"
 
-static const struct fcm_kind_ops *const kinds[FCM_KINDS] = {
+fcm_kinds_t fcm_v0_kinds = {
 	[FCM_SHARED] = &fcm_shared_kind,
 	[FCM_REPLICATED] = &fcm_replicated_kind,
 	[FCM_SEQUENTIAL] = &fcm_sequential_kind,
@@ -265,13 +265,14 @@ static const struct co_transfer_ops fcm_transfer = {
 
 static const struct co_rep_type fcm_rep_type = { create_rep, destroy_rep, &fcm_transfer };
 
-struct co_root *fcm_root_create(enum fcm_kind kind, const struct fcm_backing_ops *backing,
-				void *file)
+struct co_root *fcm_root_create_in(fcm_kinds_t kinds, enum fcm_kind kind,
+				   const struct fcm_backing_ops *backing, void *file)
 {
 	struct fcm_root *root = kind < FCM_KINDS ? kzalloc(sizeof(*root)) : NULL;
 
 	if (!root)
 		return NULL;
+	root->kinds = kinds;
 	root->kind = kinds[kind];
 	co_multi_root_init(&root->multi, &fcm_rep_type, root->kind->per_cpu ? 1 : CO_SHARED);
 	root->multi.base.ops = &fcm_root_ops;
@@ -279,6 +280,19 @@ struct co_root *fcm_root_create(enum fcm_kind kind, const struct fcm_backing_ops
 	root->file = file;
 	fcm_set_init(&root->pages);
 	return &root->multi.base;
+}
+
+struct co_root *fcm_root_create(enum fcm_kind kind, const struct fcm_backing_ops *backing,
+				void *file)
+{
+	return fcm_root_create_in(fcm_v0_kinds, kind, backing, file);
+}
+
+struct co_root *fcm_root_create_like(fcm_kinds_t kinds, const struct co_root *old)
+{
+	const struct fcm_root *o = (const struct fcm_root *)old;
+
+	return fcm_root_create_in(kinds, o->kind->kind, o->backing, o->file);
 }
 
 enum fcm_kind fcm_root_kind(const struct co_root *root)

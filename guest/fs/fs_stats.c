@@ -39,7 +39,7 @@ int fs_stats_json(char *buf, size_t cap)
 		     "\"swaps_to_sequential\":%llu,\"swaps_from_sequential\":%llu,"
 		     "\"swaps_failed\":%llu,\"swaps_pending\":%llu,"
 		     "\"pages_cached\":%llu,\"cache_budget\":%llu,\"cache_hits\":%llu,"
-		     "\"cache_misses\":%llu,\"evictions\":%llu}",
+		     "\"cache_misses\":%llu,\"evictions\":%llu,\"truncate_replica_sweeps\":%llu}",
 		     (unsigned long long)files, (unsigned long long)dirs, (unsigned long long)used,
 		     (unsigned long long)(total - used), policy_name(fcm_policy()),
 		     (unsigned long long)fcms.alive,
@@ -55,6 +55,7 @@ int fs_stats_json(char *buf, size_t cap)
 		     (unsigned long long)fcm_swaps_pending(),
 		     (unsigned long long)cache.frames, (unsigned long long)cache.budget,
 		     (unsigned long long)cache.hits, (unsigned long long)cache.misses,
-		     (unsigned long long)cache.evictions);
+		     (unsigned long long)cache.evictions,
+		     (unsigned long long)cache.replica_sweeps);
 	return n >= 0 && (size_t)n < cap ? n : SV_ENOMEM;
 }

@@ -12,6 +12,7 @@
 #include <kernel/services.h>
 #include <kernel/test.h>
 #include <kernel/thread.h>
+#include <kernel/update.h>
 
 /* The boot context becomes the idle thread. */
 static void __attribute__((noreturn)) idle(void)
@@ -33,6 +34,7 @@ void kernel_main(const struct sv_boot_info *bi, unsigned cpu)
 		panic("memory: cannot manage the RAM of the boot info (%llu MiB)",
 		      (unsigned long long)(bi->ram_size >> 20));
 	co_init();
+	update_init(bi);
 	if (page_allocator_publish())
 		panic("memory: no COID for the page allocator");
 	sched_init_cpu();

@@ -6,6 +6,8 @@
 #include <kernel/printf.h>
 #include <kernel/request_ring.h>
 #include <kernel/services.h>
+#include <kernel/string.h>
+#include <kernel/update.h>
 
 static int serve_ping(const struct sv_ring_req *req, uint8_t *data, struct sv_ring_resp *resp)
 {
@@ -46,10 +48,41 @@ static int serve_fcm_policy(const struct sv_ring_req *req, uint8_t *data,
 	return fcm_set_policy((enum sv_fcm_policy)req->arg);
 }
 
+/* The request is copied out of the slot first: the host could change it
+ * while the step runs. The answer is the whole sv_patch_step_resp, on
+ * failure too (its detail says what failed). */
+static int serve_patch(const struct sv_ring_req *req, uint8_t *data, struct sv_ring_resp *resp)
+{
+	struct sv_patch_step_req step;
+	struct sv_patch_step_resp answer;
+
+	if (req->len < sizeof(step))
+		return SV_EINVAL;
+	memcpy(&step, data, sizeof(step));
+	update_step(&step, &answer);
+	memcpy(data, &answer, sizeof(answer));
+	resp->len = sizeof(answer);
+	return SV_OK; /* the step's own result is in the answer (sv/patch.h) */
+}
+
+static int serve_update_info(const struct sv_ring_req *req, uint8_t *data,
+			     struct sv_ring_resp *resp)
+{
+	int n = update_info_json((char *)data, SV_RING_DATA_MAX);
+
+	(void)req;
+	if (n < 0)
+		return n;
+	resp->len = (uint64_t)n;
+	return SV_OK;
+}
+
 static const struct ring_op control_ops[SV_CTL_MAX] = {
-	[SV_CTL_PING] = { serve_ping, false },
-	[SV_CTL_STATS] = { serve_stats, false },
-	[SV_CTL_FCM_POLICY] = { serve_fcm_policy, false },
+	[SV_CTL_PING] = { serve_ping },
+	[SV_CTL_STATS] = { serve_stats },
+	[SV_CTL_FCM_POLICY] = { serve_fcm_policy },
+	[SV_CTL_PATCH] = { serve_patch, .payload = true, .daemon = true },
+	[SV_CTL_UPDATE_INFO] = { serve_update_info },
 };
 
 const struct ring_service control_service = { "control", control_ops, SV_CTL_MAX };

@@ -108,7 +108,15 @@ static struct sv_ring_resp response_to(const struct sv_ring_req *req, int status
 	return (struct sv_ring_resp){ .tag = req->tag, .op = req->op, .status = status };
 }
 
-static void serve_slot(struct guest_queue *g, unsigned slot_no)
+static bool wants_daemon(const struct ring_service *svc, uint32_t op)
+{
+	return op < svc->nops && svc->ops[op].daemon;
+}
+
+/* The thread's kind was chosen from the slot before this copy of it: a
+ * host that rewrote the opcode since gets SV_EINVAL, never an op served
+ * on the wrong kind of thread. */
+static void serve_slot(struct guest_queue *g, unsigned slot_no, bool daemon)
 {
 	struct sv_ring_slot *slot = &g->ring->slots[slot_no];
 	struct sv_ring_req req;
@@ -116,6 +124,8 @@ static void serve_slot(struct guest_queue *g, unsigned slot_no)
 
 	memcpy(&req, &slot->req, sizeof(req));
 	resp = response_to(&req, check_request(g->service, &req));
+	if (resp.status == SV_OK && wants_daemon(g->service, req.op) != daemon)
+		resp.status = SV_EINVAL;
 	if (resp.status == SV_OK)
 		resp.status = g->service->ops[req.op].serve(&req, slot->data, &resp);
 	if (resp.status != SV_OK)
@@ -128,7 +138,8 @@ static void request_thread(void *arg)
 {
 	uintptr_t job = (uintptr_t)arg;
 
-	serve_slot(&queues[job / SV_RING_SLOTS], job % SV_RING_SLOTS);
+	serve_slot(&queues[job / SV_RING_SLOTS], job % SV_RING_SLOTS,
+		   thread_current()->flags & THREAD_DAEMON);
 }
 
 /* Without memory for a thread the request is answered SV_ENOMEM: the
@@ -137,8 +148,10 @@ static void request_thread(void *arg)
 static void dispatch(struct guest_queue *g, unsigned slot)
 {
 	uintptr_t job = queue_number(g) * SV_RING_SLOTS + slot;
+	uint32_t op = __atomic_load_n(&g->ring->slots[slot].req.op, __ATOMIC_RELAXED);
+	unsigned flags = wants_daemon(g->service, op) ? THREAD_DAEMON : 0;
 
-	if (!thread_create_on(g->cpu, request_thread, (void *)job, 0)) {
+	if (!thread_create_on(g->cpu, request_thread, (void *)job, flags)) {
 		struct sv_ring_resp resp = response_to(&g->ring->slots[slot].req, SV_ENOMEM);
 
 		answer(g, slot, &resp);

@@ -154,3 +154,13 @@ int service_registry_remove_wait(const char *name)
 		thread_block();
 	return err;
 }
+
+void service_registry_for_each(void (*fn)(const char *name, void *arg), void *arg)
+{
+	uint64_t flags = spin_lock_irqsave(&lock);
+
+	for (unsigned i = 0; i < SERVICE_REGISTRY_MAX; i++)
+		if (slots[i])
+			fn(slots[i]->name, arg);
+	spin_unlock_irqrestore(&lock, flags);
+}

@@ -23,12 +23,14 @@ uint64_t fcm_cache_excess(void);
 void *fcm_frame_alloc(void);
 void fcm_frame_free(void *frame);
 
-enum fcm_cache_event { FCM_HIT, FCM_MISS, FCM_EVICTION, FCM_CACHE_EVENTS };
+/* FCM_REPLICA_SWEEP: a replicated FCM's truncate took every replica's
+ * lock to drop pages past the new end (fcm_replicated.c). */
+enum fcm_cache_event { FCM_HIT, FCM_MISS, FCM_EVICTION, FCM_REPLICA_SWEEP, FCM_CACHE_EVENTS };
 void fcm_cache_count(enum fcm_cache_event event);
 
 struct fcm_cache_stats {
 	uint64_t frames, budget;
-	uint64_t hits, misses, evictions;
+	uint64_t hits, misses, evictions, replica_sweeps;
 };
 
 void fcm_cache_stats(struct fcm_cache_stats *out);

@@ -27,6 +27,12 @@ struct ring_op {
 	int (*serve)(const struct sv_ring_req *req, uint8_t *data,
 		     struct sv_ring_resp *resp);
 	bool payload; /* req->len counts payload bytes in or out */
+	/* Served on a THREAD_DAEMON thread rather than a counted one: for
+	 * ops that hot-swap objects (the patch steps). A swap waits for
+	 * generation quiescence, i.e. for every counted thread alive at its
+	 * start to end, so a counted thread would wait for itself; and a
+	 * swap refuses a caller that is not a daemon for that reason. */
+	bool daemon;
 };
 
 struct ring_service {

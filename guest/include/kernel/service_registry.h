@@ -41,6 +41,10 @@ int service_registry_remove_wait(const char *name);
  * valid until the calling thread ends, if that is an ordinary thread. */
 const struct sv_patch_service *service_registry_lookup(const char *name, size_t len);
 
+/* Calls fn on each published service's name (with the registry's lock
+ * held and interrupts off: fn must not block). */
+void service_registry_for_each(void (*fn)(const char *name, void *arg), void *arg);
+
 /* SV_OP_CALL: serves the request with the service its path names;
  * SV_ENOENT when none is published under that name. */
 int service_registry_call(const struct sv_ring_req *req, uint8_t *data,

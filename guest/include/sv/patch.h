@@ -109,8 +109,10 @@ struct sv_patch_signature {
 	uint8_t signature[64];
 };
 
-#define SV__PATCH_RECORD(section_, type, var)                                  \
-	static const type var __attribute__((used, section(section_), aligned(8)))
+/* The parameter is not called `section`: it would replace the attribute's
+ * own name too. */
+#define SV__PATCH_RECORD(sect, type, var)                                      \
+	static const type var __attribute__((used, section(sect), aligned(8)))
 
 #define SV_PATCH(id_, version_, description_)                                  \
 	SV__PATCH_RECORD(".svp.patch", struct sv_patch_header, sv_patch_header) = { \
