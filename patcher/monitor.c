@@ -94,6 +94,8 @@ static json_t *revert_of(json_t *step, long handle)
 	static const char *const reverted[] = { "factory", "instances", "object", "service" };
 	json_t *r;
 
+	if (json_is_true(json_object_get(step, "revert")))
+		return NULL; /* a revert of an earlier attempt: repeated from its step */
 	for (size_t i = 0; i < sizeof(reverted) / sizeof(reverted[0]); i++) {
 		if (name && !strcmp(name, reverted[i])) {
 			r = json_deep_copy(step);

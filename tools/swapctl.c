@@ -46,6 +46,8 @@ static const char usage_text[] =
 	"  quit [STATUS]         stop the VM; swapvisor exits with STATUS (0..119)\n"
 	"  guest-stats           the guest services' statistics (request ring, file\n"
 	"                        system, FCMs and their autonomic swaps)\n"
+	"  update-info           the guest's classes, named objects, services and\n"
+	"                        patch modules, with their versions\n"
 	"  fcm-policy POLICY     shared, replicated or adaptive: the file cache\n"
 	"                        managers every file uses from now on\n"
 	"  patch apply FILE.svp [--dry-run] [--timeout SECONDS]\n"
@@ -163,6 +165,7 @@ static const struct command commands[] = {
 	{ "translate", { "CPU", "VADDR" }, 0, build_translate },
 	{ "quit", { "STATUS", NULL }, 1, build_quit },
 	{ "guest-stats", { NULL }, 0, build_none },
+	{ "update-info", { NULL }, 0, build_none },
 	{ "fcm-policy", { "POLICY", NULL }, 0, build_fcm_policy },
 };
 

@@ -39,7 +39,7 @@ static int parse_options(int argc, char **argv, struct monitor_options *o)
 	double s;
 	int opt;
 
-	optind = 1;
+	optind = 0; /* a full re-initialisation: swapctl parsed its own options first */
 	while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
 		switch (opt) {
 		case 'n': o->dry_run = true; break;

@@ -32,7 +32,9 @@ static bool in_area(uint64_t addr, uint64_t count, uint64_t size)
 {
 	uint64_t bytes = count * size;
 
-	return (!count || count <= UPDATE_TABLE_MAX) && addr >= patch_base &&
+	if (!count)
+		return true; /* an empty table: the host leaves its address 0 */
+	return count <= UPDATE_TABLE_MAX && addr >= patch_base &&
 	       addr - patch_base <= patch_size && bytes <= patch_size - (addr - patch_base);
 }
 
