@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* CHECK and COMMIT: a health check of the applied update, and keeping it
- * (what undoing it needed is let go). */
+ * (what only a rollback before the commit needed is let go). */
 #include <kernel/printf.h>
 
 #include "module_impl.h"
@@ -23,6 +23,10 @@ int step_check(struct module *m, const struct sv_patch_step_req *req, struct swa
 			   m->header->id, pc->name, result, why[0] ? why : "(no reason given)");
 }
 
+/* Object swaps stay open: their old roots are what a rollback of the
+ * committed patch swaps back to (with the reverse transfer), so they are
+ * let go only by that rollback. Class snapshots go: reverting FACTORY
+ * converts every instance back without one. */
 int step_commit(struct module *m, struct swap_result *out)
 {
 	if (m->state == MODULE_COMMITTED)
@@ -30,15 +34,6 @@ int step_commit(struct module *m, struct swap_result *out)
 	if (!module_applied(m))
 		return update_fail(out, SV_EINVAL, "module %s: nothing applied to commit",
 				   m->header->id);
-	for (uint64_t i = 0; i < m->nobjects; i++) {
-		struct object_change *ch = &m->object_changes[i];
-
-		if (ch->swap) {
-			co_swap_commit(ch->swap);
-			ch->swap = NULL;
-			out->done++;
-		}
-	}
 	for (uint64_t i = 0; i < m->nclasses; i++) {
 		struct class_change *ch = &m->class_changes[i];
 

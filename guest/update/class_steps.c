@@ -148,10 +148,12 @@ int step_instances(struct module *m, const struct sv_patch_step_req *req, bool r
 
 	if (error)
 		return error;
+	/* Nothing to revert batch by batch before FACTORY, or after COMMIT let
+	 * the snapshot go: reverting FACTORY converts every instance back. */
+	if (revert && (!s.ch->old_impl || !s.ch->snapshot))
+		return SV_OK;
 	if (!s.ch->old_impl)
-		return revert ? SV_OK
-			      : update_fail(out, SV_EINVAL, "class %s: INSTANCES before FACTORY",
-					    s.pc->name);
+		return update_fail(out, SV_EINVAL, "class %s: INSTANCES before FACTORY", s.pc->name);
 	if (req->first > s.ch->nsnapshot || req->count > s.ch->nsnapshot - req->first)
 		return update_fail(out, SV_EINVAL, "class %s: instances [%u, +%u) of %llu",
 				   s.pc->name, req->first, req->count,

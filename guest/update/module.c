@@ -173,11 +173,11 @@ int step_load(const struct sv_patch_step_req *req, struct sv_patch_step_resp *re
 	return SV_OK;
 }
 
-/* A module whose changes are applied, or committed, has code that runs:
- * only one that never applied anything, or reverted it all, goes. */
+/* A module whose changes are applied, committed or not, has code that
+ * runs: only one that never applied anything, or reverted it all, goes. */
 int step_unload(struct module *m, const struct sv_patch_step_req *req, struct swap_result *out)
 {
-	if (m->state == MODULE_COMMITTED || module_applied(m))
+	if (module_applied(m))
 		return update_fail(out, SV_EBUSY, "module %s: %s, its code is in use", m->header->id,
 				   m->state == MODULE_COMMITTED ? "committed" : "changes applied");
 	for (uint64_t i = 0; i < m->nclasses; i++)
@@ -230,12 +230,13 @@ bool module_applied(const struct module *m)
 	return false;
 }
 
+/* A committed module stays so until a rollback has undone all of it. */
 void module_update_state(struct module *m)
 {
-	if (m->state == MODULE_COMMITTED)
-		return;
-	if (module_applied(m))
+	bool applied = module_applied(m);
+
+	if (applied && m->state != MODULE_COMMITTED)
 		m->state = MODULE_APPLIED;
-	else if (m->state == MODULE_APPLIED)
+	else if (!applied && (m->state == MODULE_APPLIED || m->state == MODULE_COMMITTED))
 		m->state = MODULE_REVERTED;
 }

@@ -3,8 +3,8 @@
  * The update engine's loaded modules and its steps (kernel/update.h).
  * Each change a module makes keeps what undoing it needs: a class change
  * the version it replaced and the instance snapshot taken at FACTORY, an
- * object change its uncommitted swap, a service change whether it is
- * published. Steps run one at a time (update_step), so none of it is
+ * object change its open swap (never committed: the old root is what a
+ * rollback returns to), a service change whether it is published. Steps run one at a time (update_step), so none of it is
  * locked.
  */
 #ifndef SV_UPDATE_MODULE_IMPL_H
@@ -34,7 +34,8 @@ struct class_change {
 };
 
 struct object_change {
-	struct co_swap *swap; /* applied, not yet committed */
+	struct co_swap *swap; /* applied: kept open, so that even after COMMIT
+			       * a rollback swaps back to the old root */
 };
 
 struct module {

@@ -1,33 +1,28 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Timed, explained hot swaps for the update engine (kernel/update_swap.h).
- * Plain co_hot_swap reports no phases, so a swap's whole time is what is
- * known: it is counted as forward time, and as the longest blocked call
- * (no call can have waited longer than the swap took) until the phase
- * report of co_hot_swap_reported replaces both.
+ * Timed, explained hot swaps for the update engine (kernel/update_swap.h):
+ * each swap's phase report is summed into the step's answer, and a swap
+ * that timed out names, in the step's detail, the calls and threads still
+ * inside it.
  */
 #include <stdarg.h>
 
-#include <arch/cpu.h>
-#include <kernel/kernel.h>
 #include <kernel/percpu.h>
 #include <kernel/printf.h>
 #include <kernel/thread.h>
 #include <kernel/update_swap.h>
 
-static uint64_t ns_since(uint64_t start_tsc)
+static void account(struct swap_result *out, const struct co_swap_report *r)
 {
-	uint64_t khz = tsc_khz();
+	struct sv_patch_timings *t = &out->timings;
 
-	return khz ? (rdtsc() - start_tsc) * 1000000 / khz : 0;
-}
-
-static void account(struct swap_result *out, uint64_t ns)
-{
-	out->timings.swaps++;
-	out->timings.forward_ns += ns;
-	if (ns > out->timings.longest_blocked_ns)
-		out->timings.longest_blocked_ns = ns;
+	t->swaps++;
+	t->forward_ns += r->forward_ns;
+	t->block_ns += r->block_ns;
+	t->transfer_ns += r->transfer_ns;
+	t->complete_ns += r->complete_ns;
+	if (r->longest_blocked_ns > t->longest_blocked_ns)
+		t->longest_blocked_ns = r->longest_blocked_ns;
 }
 
 static int status_of(int swap_error)
@@ -62,28 +57,30 @@ int update_fail(struct swap_result *out, int status, const char *fmt, ...)
 	return status;
 }
 
-static int swap_failed(struct swap_result *out, int error, const char *verb, const char *what)
+static int swap_failed(struct swap_result *out, int error, const char *verb, const char *what,
+		       const struct co_swap_report *r)
 {
-	return update_fail(out, status_of(error), "%s: %s on CPU %u (thread %p) failed: %s", what,
-			   verb, cpu_id(), (void *)thread_current(), co_swap_strerror(error));
+	return update_fail(out, status_of(error), "%s: %s on CPU %u (thread %p) failed: %s%s%s",
+			   what, verb, cpu_id(), (void *)thread_current(), co_swap_strerror(error),
+			   r->blockers[0] ? "; " : "", r->blockers);
 }
 
 int update_hot_swap(coid_t id, struct co_root *to, uint64_t timeout_us, struct co_swap **swap,
 		    struct swap_result *out, const char *what)
 {
-	uint64_t start = rdtsc();
-	int error = co_hot_swap(id, to, timeout_us, swap);
+	struct co_swap_report report = { 0 };
+	int error = co_hot_swap_reported(id, to, timeout_us, swap, &report);
 
-	account(out, ns_since(start));
-	return error ? swap_failed(out, error, "hot swap", what) : SV_OK;
+	account(out, &report);
+	return error ? swap_failed(out, error, "hot swap", what, &report) : SV_OK;
 }
 
 int update_swap_rollback(struct co_swap *swap, uint64_t timeout_us, struct swap_result *out,
 			 const char *what)
 {
-	uint64_t start = rdtsc();
-	int error = co_swap_rollback(swap, timeout_us);
+	struct co_swap_report report = { 0 };
+	int error = co_swap_rollback_reported(swap, timeout_us, &report);
 
-	account(out, ns_since(start));
-	return error ? swap_failed(out, error, "rollback", what) : SV_OK;
+	account(out, &report);
+	return error ? swap_failed(out, error, "rollback", what, &report) : SV_OK;
 }

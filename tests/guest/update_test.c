@@ -331,27 +331,37 @@ SV_TEST(update_for_a_version_not_running_is_refused_stale)
 
 /* ---- nothing left behind ----------------------------------------------------- */
 
-static bool apply_revert_unload(void)
+static int commit(uint32_t handle)
+{
+	struct sv_patch_step_resp resp;
+
+	return update_test_step(SV_PATCH_STEP_COMMIT, 0, handle, 0, 0, 0, &resp);
+}
+
+/* A committed module rolls back the same way, though its snapshot is gone. */
+static bool apply_revert_unload(bool committed)
 {
 	uint64_t swapped, n = instances_of(NULL);
 	uint32_t handle = update_test_load(&unmap_check);
 
 	return handle && apply_class(handle, &swapped) == SV_OK &&
-	       revert_class(handle, (uint32_t)n) == SV_OK && unload(handle) == SV_OK;
+	       (!committed || (commit(handle) == SV_OK && unload(handle) == SV_EBUSY)) &&
+	       revert_class(handle, (uint32_t)n) == SV_OK && all_fcms_run(&fcm_class_v0) &&
+	       unload(handle) == SV_OK;
 }
 
-SV_TEST(update_unload_after_revert_leaves_no_leak)
+SV_TEST(update_rollback_before_or_after_commit_leaves_no_leak)
 {
 	uint64_t pages, objects;
 
 	SV_ASSERT(fs_test_setup() && fs_test_policy(SV_FCM_POLICY_REPLICATED));
 	SV_ASSERT(files_create());
 	/* The first cycle fills the heap's caches. */
-	SV_ASSERT(apply_revert_unload());
+	SV_ASSERT(apply_revert_unload(false));
 	pages = pages_free_count();
 	objects = co_objects_alive();
-	for (unsigned i = 0; i < 3; i++)
-		SV_ASSERT(apply_revert_unload());
+	for (unsigned i = 0; i < 4; i++)
+		SV_ASSERT(apply_revert_unload(i % 2));
 	SV_ASSERT_EQ(co_objects_alive(), objects);
 	SV_ASSERT_EQ(pages_free_count(), pages);
 	SV_ASSERT(files_intact_and_deleted());
