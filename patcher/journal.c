@@ -8,6 +8,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -257,6 +258,18 @@ int journal_begin(struct journal *j, unsigned seq, json_t *begin, const char *bu
 	return fsync_dir(j->dir, err);
 }
 
+/* Fault injection for the crash tests: SV_JOURNAL_CRASH_AFTER=N kills
+ * this process with SIGKILL, as a crash would, right after the N-th
+ * journal line it made durable. */
+static void crash_point(void)
+{
+	static unsigned long lines;
+	const char *after = getenv("SV_JOURNAL_CRASH_AFTER");
+
+	if (after && ++lines == strtoul(after, NULL, 10))
+		raise(SIGKILL);
+}
+
 int journal_append(struct patch_record *rec, json_t *line, char err[JOURNAL_ERR_MAX])
 {
 	char *text = json_dumps(line, JSON_COMPACT);
@@ -276,6 +289,8 @@ int journal_append(struct patch_record *rec, json_t *line, char err[JOURNAL_ERR_
 		close(fd);
 	free(text);
 	json_decref(line);
+	if (!ret)
+		crash_point();
 	return ret;
 }
 

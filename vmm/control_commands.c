@@ -313,8 +313,9 @@ static json_t *cmd_guest_stats(struct vm *vm, struct control_session *s,
 	size_t len;
 	json_t *stats;
 
-	(void)s, (void)req, (void)stop_status;
-	if (guest_control_call(vm, &(struct guest_call){ .op = SV_CTL_STATS }, text,
+	(void)s, (void)stop_status;
+	if (guest_control_call(vm, &(struct guest_call){ .op = SV_CTL_STATS, .arg = req->settle },
+			       text,
 			       sizeof(text), &len, err))
 		return control_error("guest-stats: %s", err);
 	stats = json_loadb((const char *)text, len, JSON_REJECT_DUPLICATES, NULL);

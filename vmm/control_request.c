@@ -166,6 +166,19 @@ static int parse_none(json_t *obj, struct control_request *req, char *err)
 	return 0;
 }
 
+static int parse_guest_stats(json_t *obj, struct control_request *req, char *err)
+{
+	json_t *settle = json_object_get(obj, "settle");
+	char q[QUOTE_MAX];
+
+	if (settle && !json_is_boolean(settle)) {
+		fail(err, "guest-stats: \"settle\" must be true or false, got %s", quote(settle, q));
+		return -1;
+	}
+	req->settle = json_is_true(settle);
+	return 0;
+}
+
 static int parse_regs(json_t *obj, struct control_request *req, char *err)
 {
 	return get_cpu(obj, "regs", req, err);
@@ -320,7 +333,7 @@ static const struct cmd_spec specs[CONTROL_CMDS] = {
 	[CONTROL_TRANSLATE] = { "translate", { "cpu", "vaddr", NULL }, parse_translate },
 	[CONTROL_QUIT] = { "quit", { "status", NULL }, parse_quit },
 	[CONTROL_RING_ATTACH] = { "ring-attach", { NULL }, parse_none },
-	[CONTROL_GUEST_STATS] = { "guest-stats", { NULL }, parse_none },
+	[CONTROL_GUEST_STATS] = { "guest-stats", { "settle", NULL }, parse_guest_stats },
 	[CONTROL_FCM_POLICY] = { "fcm-policy", { "policy", NULL }, parse_fcm_policy },
 	[CONTROL_UPDATE_INFO] = { "update-info", { NULL }, parse_none },
 	[CONTROL_PATCH_AREA] = { "patch-area", { NULL }, parse_none },

@@ -11,6 +11,7 @@
 #define SV_VMM_CONTROL_REQUEST_H
 
 #include <jansson.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -50,6 +51,7 @@ struct control_request {
 	uint64_t vaddr; /* translate */
 	int status;     /* quit */
 	unsigned policy; /* fcm-policy: enum sv_fcm_policy */
+	bool settle;     /* guest-stats: caches given back before counting */
 	struct sv_patch_step_req step; /* patch-step */
 };
 

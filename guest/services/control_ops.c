@@ -1,11 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* The control queue's operations (sv/ring.h's SV_CTL_*): the monitor's
  * commands to the guest. */
+#include <kernel/cobj.h>
 #include <kernel/fcm_file.h>
 #include <kernel/fs.h>
+#include <kernel/heap.h>
+#include <kernel/percpu.h>
+#include <kernel/page_alloc.h>
 #include <kernel/printf.h>
 #include <kernel/request_ring.h>
 #include <kernel/services.h>
+#include <kernel/smp.h>
 #include <kernel/string.h>
 #include <kernel/update.h>
 
@@ -15,18 +20,42 @@ static int serve_ping(const struct sv_ring_req *req, uint8_t *data, struct sv_ri
 	return SV_OK;
 }
 
-/* One JSON object: the ring's counts and the file system's statistics. A
- * reply that does not fit is an error, never cut. */
+static void drain_heap_cache(void *unused)
+{
+	(void)unused;
+	heap_drain_cpu();
+}
+
+/* Every CPU's heap cache back in the slabs and the empty slabs freed, so
+ * that free pages count what is really held. */
+static void settle_memory(void)
+{
+	for (unsigned cpu = 0; cpu < cpus_online(); cpu++)
+		smp_call(cpu, drain_heap_cache, NULL);
+	heap_reclaim();
+}
+
+/* One JSON object: the ring's counts, free memory and live clustered
+ * objects (a patch rolled back must leave both as they were), and the file
+ * system's statistics. With arg 1 the heap's caches are given back first.
+ * A reply that does not fit is an error, never cut. */
 static int serve_stats(const struct sv_ring_req *req, uint8_t *data, struct sv_ring_resp *resp)
 {
 	char *out = (char *)data;
 	struct request_ring_stats rs;
 	int head, fs, tail;
 
-	(void)req;
+	if (req->arg > 1)
+		return SV_EINVAL;
+	if (req->arg)
+		settle_memory();
 	request_ring_stats(&rs);
-	head = snprintf(out, SV_RING_DATA_MAX, "{\"ring\":{\"served\":%llu,\"refused\":%llu},\"fs\":",
-			(unsigned long long)rs.served, (unsigned long long)rs.refused);
+	head = snprintf(out, SV_RING_DATA_MAX,
+			"{\"ring\":{\"served\":%llu,\"refused\":%llu},"
+			"\"memory\":{\"pages_free\":%llu,\"objects_alive\":%llu},\"fs\":",
+			(unsigned long long)rs.served, (unsigned long long)rs.refused,
+			(unsigned long long)pages_free_count(),
+			(unsigned long long)co_objects_alive());
 	if (head < 0 || (unsigned)head >= SV_RING_DATA_MAX)
 		return SV_ENOMEM;
 	fs = fs_stats_json(out + head, SV_RING_DATA_MAX - (unsigned)head);

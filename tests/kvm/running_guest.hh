@@ -11,6 +11,8 @@
 
 #include <cstdlib>
 #include <string>
+#include <vector>
+
 #include <unistd.h>
 
 #include "control_client.h"
@@ -20,19 +22,23 @@
 
 class RunningGuest {
 public:
-	// Boots; false (with the log in why) when the guest never served.
-	bool start(unsigned cpus, const std::string &tag, std::string *why)
+	// Boots, with `extra` options for `swapvisor run` (such as
+	// --patch-key); false (with the log in why) when the guest never served.
+	bool start(unsigned cpus, const std::string &tag, std::string *why,
+		   const std::vector<std::string> &extra = {})
 	{
 		std::string base = "/tmp/sv-" + tag + "-" + std::to_string(getpid());
 		socket_ = base + ".sock";
 		log_ = base + ".log";
-		swapvisor_ = build_path("vmm/swapvisor");
-		kernel_ = build_path("guest/sv-kernel.elf");
-		std::string ncpus = std::to_string(cpus);
-		const char *argv[] = { swapvisor_.c_str(), "run", "--kernel", kernel_.c_str(),
-				       "--cpus", ncpus.c_str(), "--control", socket_.c_str(),
-				       nullptr };
-		pid_ = proc_spawn(argv, log_.c_str());
+		std::vector<std::string> args = { build_path("vmm/swapvisor"), "run", "--kernel",
+						  build_path("guest/sv-kernel.elf"), "--cpus",
+						  std::to_string(cpus), "--control", socket_ };
+		args.insert(args.end(), extra.begin(), extra.end());
+		std::vector<const char *> argv;
+		for (const auto &a : args)
+			argv.push_back(a.c_str());
+		argv.push_back(nullptr);
+		pid_ = proc_spawn(argv.data(), log_.c_str());
 		fd_ = pid_ > 0 ? ctl_connect(socket_.c_str(), 120) : -1;
 		for (int i = 0; fd_ >= 0 && i < 24; i++) // 5 s per try: two minutes
 			if (request(R"({"cmd":"guest-stats"})").find("\"ok\":true") !=
@@ -81,7 +87,7 @@ public:
 	const std::string &socket() const { return socket_; }
 
 private:
-	std::string socket_, log_, swapvisor_, kernel_;
+	std::string socket_, log_;
 	pid_t pid_ = -1;
 	int fd_ = -1;
 };

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "ring_session.h"
+#include "loadgen_run.hh"
 #include "running_guest.hh"
 
 namespace {
@@ -26,59 +27,6 @@ using namespace std::chrono_literals;
 constexpr int kTimeoutMs = 10000;
 constexpr uint32_t kOpCreate = 1, kOpWrite = 3, kOpRead = 5;
 constexpr uint64_t kPage = 4096;
-
-struct Loadgen {
-	int status = -1;
-	std::string json, err;
-};
-
-std::string temp_path(const std::string &what)
-{
-	return "/tmp/sv-services-" + what + "-" + std::to_string(getpid());
-}
-
-std::vector<std::string> loadgen_argv(const RunningGuest &g, const std::string &mix,
-				      unsigned requests, const std::string &json)
-{
-	return { build_path("tools/loadgen"), "-s", g.socket(), "--mix", mix,
-		 "--requests", std::to_string(requests), "--json", json };
-}
-
-Loadgen run_loadgen(const std::vector<std::string> &args, int timeout_s)
-{
-	std::vector<const char *> argv;
-	for (const auto &a : args)
-		argv.push_back(a.c_str());
-	argv.push_back(nullptr);
-	const std::string &json = args.back();
-	proc_result res{};
-	Loadgen out;
-	out.status = proc_run(argv.data(), timeout_s, &res);
-	out.err = std::string(res.out ? res.out : "") + (res.err ? res.err : "");
-	proc_free(&res);
-	char *text = read_text_file(json.c_str());
-	out.json = text ? text : "";
-	std::free(text);
-	unlink(json.c_str());
-	return out;
-}
-
-uint64_t field(const std::string &json, const char *path)
-{
-	uint64_t v = ~0ull;
-	EXPECT_EQ(jf_u64(json.c_str(), path, &v), 0) << path << " in " << json;
-	return v;
-}
-
-// Zero wrong, lost or rejected, and at least `requests` answered right.
-void expect_all_right(const Loadgen &run, unsigned requests)
-{
-	ASSERT_EQ(run.status, 0) << run.err;
-	EXPECT_EQ(field(run.json, "wrong"), 0u) << run.json;
-	EXPECT_EQ(field(run.json, "lost"), 0u) << run.json;
-	EXPECT_EQ(field(run.json, "rejected_completions"), 0u) << run.json;
-	EXPECT_GE(field(run.json, "ok"), requests) << run.json;
-}
 
 class ServicesOnCpus : public ::testing::TestWithParam<unsigned> {};
 
@@ -104,12 +52,8 @@ TEST(Services, KillingTheLoadGeneratorMidRunLeavesTheGuestServing)
 	std::string why;
 	ASSERT_TRUE(g.start(2, "kill", &why)) << why;
 	const std::string json = temp_path("kill.json"), log = temp_path("kill.log");
-	std::vector<std::string> args = loadgen_argv(g, "postmark", 1000000, json);
-	std::vector<const char *> argv;
-	for (const auto &a : args)
-		argv.push_back(a.c_str());
-	argv.push_back(nullptr);
-	pid_t pid = proc_spawn(argv.data(), log.c_str());
+	pid_t pid = proc_spawn(c_argv(loadgen_argv(g, "postmark", 1000000, json)).data(),
+			       log.c_str());
 	ASSERT_GT(pid, 0);
 	std::this_thread::sleep_for(2s); // well into its transactions
 	ASSERT_EQ(kill(pid, SIGKILL), 0);

@@ -45,6 +45,7 @@ int crs_parse(const char *line, size_t len, struct crs_request *out,
 		out->vaddr = req.vaddr;
 		out->status = req.status;
 		out->policy = req.policy;
+		out->settle = req.settle;
 		copy_step(&req.step, out);
 	}
 	control_request_release(&req);

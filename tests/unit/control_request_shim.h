@@ -6,6 +6,7 @@
 #ifndef SV_TEST_CONTROL_REQUEST_SHIM_H
 #define SV_TEST_CONTROL_REQUEST_SHIM_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -21,6 +22,7 @@ struct crs_request {
 	uint64_t vaddr;
 	int status;
 	unsigned policy; /* fcm-policy: 0 shared, 1 replicated, 2 adaptive */
+	bool settle;     /* guest-stats */
 	/* patch-step: the sv_patch_step_req it becomes */
 	unsigned step, step_flags, handle, change, first, count;
 	uint64_t module, timeout_us;

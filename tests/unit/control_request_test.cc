@@ -282,6 +282,15 @@ TEST(ControlRequest, RingCommandsTakeNoArguments)
 		  R"(guest-stats: unknown key "cpu")");
 }
 
+TEST(ControlRequest, GuestStatsSettlesOnlyWhenAsked)
+{
+	EXPECT_FALSE(Ok(R"({"cmd":"guest-stats"})").settle);
+	EXPECT_FALSE(Ok(R"({"cmd":"guest-stats","settle":false})").settle);
+	EXPECT_TRUE(Ok(R"({"cmd":"guest-stats","settle":true})").settle);
+	EXPECT_EQ(ErrorOf(R"({"cmd":"guest-stats","settle":1})"),
+		  R"(guest-stats: "settle" must be true or false, got 1)");
+}
+
 TEST(ControlRequest, QuitStatusMustBeAnInteger)
 {
 	EXPECT_EQ(ErrorOf(R"({"cmd":"quit","status":"0x1"})"),

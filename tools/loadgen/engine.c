@@ -43,7 +43,13 @@ struct run {
 
 static bool stopping(const struct run *r)
 {
-	return r->cfg->stop && *r->cfg->stop;
+	return r->cfg->stop && *r->cfg->stop >= 2;
+}
+
+static void wind_down_if_asked(struct run *r)
+{
+	if (r->cfg->stop && *r->cfg->stop)
+		r->mix->wind_down = true;
 }
 
 /* When the open loop's schedule wants queue qr's next request. */
@@ -253,6 +259,7 @@ static void loop(struct run *r)
 		int64_t now = (int64_t)monotonic_ns();
 		bool progress = false;
 
+		wind_down_if_asked(r);
 		for (unsigned q = 0; q < r->nqueues; q++) {
 			progress |= reap(r, q);
 			find_lost(r, q, now);

@@ -21,7 +21,9 @@ struct lg_engine_config {
 	unsigned lost_after_ms;
 	unsigned timeout_ms;          /* late above this */
 	unsigned window_ms;
-	volatile sig_atomic_t *stop;  /* set (by a signal): stop submitting */
+	/* Raised by signals: at 1 the mix winds down (no new transactions,
+	 * its files deleted), at 2 submitting stops at once. */
+	volatile sig_atomic_t *stop;
 };
 
 /* Runs until the mix is done (or *stop), filling stats (lg_stats_free

@@ -2,7 +2,9 @@
 /*
  * loadgen: attaches to a running swapvisor's request queues and drives the
  * guest's services with a verified workload (options.c says which).
- * SIGINT/SIGTERM stop the submitting; the report covers what was done.
+ * A first SIGINT/SIGTERM ends the measured phase (the mix then deletes
+ * its files), a second stops submitting at once; the report covers what
+ * was done.
  * A SIGKILLed run leaves requests posted: the next run's ring_client_init
  * waits them out.
  */
@@ -24,7 +26,7 @@ static volatile sig_atomic_t stop_requested;
 static void on_signal(int sig)
 {
 	(void)sig;
-	stop_requested = 1;
+	stop_requested = stop_requested < 2 ? stop_requested + 1 : 2;
 }
 
 /* No SA_RESTART: the engine's poll returns at once. */

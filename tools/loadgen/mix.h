@@ -46,6 +46,7 @@ struct lg_mix {
 	struct lg_mix_config cfg;
 	struct lg_shadow *sh;
 	struct lg_rng rng;
+	bool wind_down; /* set by the engine: the measured phase is over */
 };
 
 /* NULL when out of memory. */

@@ -108,7 +108,7 @@ static bool phase_over(struct lg_mix *m, const struct mf_queue *mq)
 	switch (mq->phase) {
 	case MF_MKDIR: return dir->exists || dir->tainted;
 	case MF_CREATE: return file->exists || file->tainted;
-	case MF_PROBE: return mq->measured >= mq->budget && !mq->next_probe;
+	case MF_PROBE: return (mq->measured >= mq->budget || m->wind_down) && !mq->next_probe;
 	case MF_DELETE: return !file->exists || file->tainted;
 	case MF_RMDIR: return !dir->exists || dir->tainted || file->tainted;
 	default: return true;

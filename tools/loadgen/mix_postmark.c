@@ -116,8 +116,8 @@ static bool phase_over(struct lg_mix *m, struct pm_queue *pq)
 {
 	switch (pq->phase) {
 	case PM_MKDIR: return m->sh->files[pq->dir].exists || m->sh->files[pq->dir].tainted;
-	case PM_CREATE: return pq->created == pq->initial;
-	case PM_TRANSACT: return pq->measured >= pq->budget;
+	case PM_CREATE: return pq->created == pq->initial || m->wind_down;
+	case PM_TRANSACT: return pq->measured >= pq->budget || m->wind_down;
 	case PM_DELETE: return lg_mix_pick(m, pq->pool, pq->pool_len, true) < 0;
 	case PM_RMDIR: return !m->sh->files[pq->dir].exists || m->sh->files[pq->dir].tainted;
 	default: return true;

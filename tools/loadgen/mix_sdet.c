@@ -125,7 +125,7 @@ static bool user_phase_over(struct lg_mix *m, const struct sdet_user *u)
 
 	switch (u->phase) {
 	case SD_MKDIR: return dir->exists || dir->tainted;
-	case SD_RUN: return u->measured >= u->budget || dir->tainted;
+	case SD_RUN: return u->measured >= u->budget || dir->tainted || m->wind_down;
 	case SD_CLEAN: return lg_mix_pick(m, u->files, PRIVATE_FILES, true) < 0;
 	case SD_RMDIR: return !dir->exists || dir->tainted;
 	default: return true;

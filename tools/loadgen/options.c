@@ -39,6 +39,9 @@ static const char usage_text[] =
 	"      --lost-after-ms L  a request unanswered this long is lost (default 10000)\n"
 	"  -h, --help             this text\n"
 	"\n"
+	"SIGINT or SIGTERM ends the measured phase early: the mix then deletes its\n"
+	"files and the report covers what was done; a second one stops at once.\n"
+	"\n"
 	"Exit status: 0 every answer right, 1 an answer was wrong or lost,\n"
 	"2 usage error, 3 could not attach.\n";
 

@@ -76,7 +76,8 @@ enum sv_ring_op {
 /* Control-queue opcodes (the monitor's commands). */
 enum sv_ctl_op {
 	SV_CTL_PING = 0,       /* answers 0 */
-	SV_CTL_STATS = 1,      /* -> data: one JSON object of service statistics */
+	SV_CTL_STATS = 1,      /* arg 1: heap caches given back first; -> data: one JSON
+				* object of service statistics */
 	SV_CTL_FCM_POLICY = 2, /* arg = SV_FCM_POLICY_*: which FCMs new and open files use */
 	SV_CTL_PATCH = 3,      /* payload struct sv_patch_step_req -> sv_patch_step_resp */
 	SV_CTL_UPDATE_INFO = 4, /* -> data: JSON of classes, objects, services, modules */

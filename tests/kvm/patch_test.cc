@@ -1,0 +1,98 @@
+// SPDX-License-Identifier: GPL-2.0-only
+// Dynamic update from the host (issue 7) under load: each seed update's
+// bundle applied and rolled back through swapctl, again and again, on 2
+// and 4 vCPUs while the load generator's PostMark-like mix runs, with
+// every answer right, the guest's view of versions following each step,
+// and guest memory and live objects back at their baseline at the end.
+// SV_PATCH_CYCLES sets the cycles per bundle (default 100; the soak
+// script runs more).
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <string>
+
+#include "patch_guest.hh"
+
+namespace {
+
+unsigned cycles()
+{
+	const char *env = std::getenv("SV_PATCH_CYCLES");
+	return env ? (unsigned)std::strtoul(env, nullptr, 10) : 100;
+}
+
+struct SeedBundle {
+	const char *file, *id;
+	// A fragment of update-info that holds exactly while it is applied.
+	const char *applied, *rolled_back;
+};
+
+const SeedBundle kSeeds[] = {
+	{ "descriptor_lock", "descriptor-lock",
+	  R"({"name":"descriptor_allocator","version":1})",
+	  R"({"name":"descriptor_allocator","version":0})" },
+	{ "fcm_unmap_check", "fcm-unmap-check", R"({"name":"fcm","version":1)",
+	  R"({"name":"fcm","version":0)" },
+	{ "partitioned_region", "partitioned-region", R"("partitioned-region")",
+	  R"("services":[)" },
+};
+
+bool has(const std::string &text, const std::string &part)
+{
+	return text.find(part) != std::string::npos;
+}
+
+void apply_then_roll_back(PatchGuest &g, const SeedBundle &b)
+{
+	Swapctl apply = g.patch({ "apply", bundle_path(b.file) });
+	ASSERT_EQ(apply.status, 0) << apply.out << apply.err;
+	ASSERT_TRUE(has(apply.out, "committed " + std::string(b.id))) << apply.out;
+	std::string info = g.update_info();
+	ASSERT_TRUE(has(info, b.applied)) << info;
+
+	Swapctl rollback = g.patch({ "rollback", b.id });
+	ASSERT_EQ(rollback.status, 0) << rollback.out << rollback.err;
+	ASSERT_TRUE(has(rollback.out, "rolled back " + std::string(b.id))) << rollback.out;
+	info = g.update_info();
+	ASSERT_TRUE(has(info, b.rolled_back)) << info;
+	ASSERT_FALSE(has(info, b.id)) << "the module is still loaded: " << info;
+}
+
+uint64_t objects_alive(PatchGuest &g)
+{
+	return field(g.request(R"({"cmd":"guest-stats"})"), "stats.memory.objects_alive");
+}
+
+class PatchUnderLoad : public ::testing::TestWithParam<unsigned> {};
+
+TEST_P(PatchUnderLoad, EverySeedUpdateAppliesAndRollsBackWithEveryAnswerRight)
+{
+	PatchGuest g;
+	std::string why;
+	ASSERT_TRUE(g.start_trusting_test_key(GetParam(), "patch-load", &why)) << why;
+	// A first round, under load too, fills the guest's caches (heap,
+	// patch area, file system); memory is measured with no load running.
+	BackgroundLoad warm_up;
+	ASSERT_TRUE(warm_up.start(g, "patch-warm-up"));
+	for (const SeedBundle &b : kSeeds)
+		apply_then_roll_back(g, b);
+	expect_all_right(warm_up.stop(), 1);
+	uint64_t pages = g.free_pages(), objects = objects_alive(g);
+
+	BackgroundLoad load;
+	ASSERT_TRUE(load.start(g, "patch-load"));
+	for (unsigned i = 0; i < cycles() && !HasFatalFailure(); i++)
+		for (const SeedBundle &b : kSeeds) {
+			SCOPED_TRACE(std::string(b.id) + " cycle " + std::to_string(i));
+			apply_then_roll_back(g, b);
+		}
+	expect_all_right(load.stop(), 1);
+	EXPECT_EQ(objects_alive(g), objects);
+	EXPECT_EQ(g.free_pages(), pages);
+	EXPECT_EQ(g.stop(), 0) << g.log();
+}
+
+INSTANTIATE_TEST_SUITE_P(Vcpus, PatchUnderLoad, ::testing::Values(2u, 4u),
+			 [](const auto &info) { return std::to_string(info.param) + "vcpus"; });
+
+} // namespace
