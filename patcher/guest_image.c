@@ -106,30 +106,20 @@ static int read_symbols(Elf *elf, struct guest_image *img, char *err, size_t err
 	return rc;
 }
 
-/* The NT_GNU_BUILD_ID note of any SHT_NOTE section. */
+void build_id_hex(const uint8_t *bytes, uint32_t len, char *buf)
+{
+	for (uint32_t i = 0; i < len; i++)
+		sprintf(buf + 2 * i, "%02x", bytes[i]);
+	buf[2 * len] = 0;
+}
+
 static int read_build_id(Elf *elf, struct guest_image *img, char *err, size_t errlen)
 {
-	Elf_Scn *scn = NULL;
+	size_t len;
 
-	while ((scn = elf_nextscn(elf, scn))) {
-		GElf_Shdr shdr;
-		Elf_Data *data;
-		GElf_Nhdr nhdr;
-		size_t off = 0, name_off, desc_off;
-
-		if (!gelf_getshdr(scn, &shdr) || shdr.sh_type != SHT_NOTE ||
-		    !(data = elf_getdata(scn, NULL)))
-			continue;
-		while ((off = gelf_getnote(data, off, &nhdr, &name_off, &desc_off))) {
-			if (nhdr.n_type != NT_GNU_BUILD_ID || nhdr.n_namesz != 4 ||
-			    memcmp((char *)data->d_buf + name_off, "GNU", 4))
-				continue;
-			if (!nhdr.n_descsz || nhdr.n_descsz > SV_PATCH_BUILD_ID_MAX)
-				break;
-			img->build_id_len = nhdr.n_descsz;
-			memcpy(img->build_id, (char *)data->d_buf + desc_off, nhdr.n_descsz);
-			return 0;
-		}
+	if (!elf_build_id(elf, img->build_id, sizeof(img->build_id), &len)) {
+		img->build_id_len = (uint32_t)len;
+		return 0;
 	}
 	snprintf(err, errlen, "%s: no GNU build-id note (link with --build-id=sha1)", img->path);
 	return -1;

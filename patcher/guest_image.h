@@ -32,6 +32,9 @@ struct guest_image {
 int guest_image_open(const char *path, struct guest_image *img, char *err, size_t errlen);
 void guest_image_close(struct guest_image *img);
 
+/* A build-id as lowercase hex into buf (2 * len + 1 bytes). */
+void build_id_hex(const uint8_t *bytes, uint32_t len, char *buf);
+
 enum guest_lookup {
 	GUEST_SYMBOL_FOUND = 0,
 	GUEST_SYMBOL_MISSING = -1,

@@ -7,13 +7,6 @@
 
 #include "fail.h"
 
-static void hex(const uint8_t *bytes, uint32_t len, char *buf)
-{
-	for (uint32_t i = 0; i < len; i++)
-		sprintf(buf + 2 * i, "%02x", bytes[i]);
-	buf[2 * len] = 0;
-}
-
 int patch_check_target(const struct bundle *b, const struct guest_image *guest,
 		       char *err, size_t errlen)
 {
@@ -22,8 +15,8 @@ int patch_check_target(const struct bundle *b, const struct guest_image *guest,
 	if (b->target.build_id_len == guest->build_id_len &&
 	    !memcmp(b->target.build_id, guest->build_id, guest->build_id_len))
 		return 0;
-	hex(b->target.build_id, b->target.build_id_len, want);
-	hex(guest->build_id, guest->build_id_len, have);
+	build_id_hex(b->target.build_id, b->target.build_id_len, want);
+	build_id_hex(guest->build_id, guest->build_id_len, have);
 	return patcher_fail(err, errlen, b->path,
 			    "built for guest build-id %s, but %s has build-id %s",
 			    want, guest->path, have);

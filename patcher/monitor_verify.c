@@ -123,10 +123,29 @@ static int verify_versions(const struct bundle *b, json_t *info, char err[MONITO
 	return 0;
 }
 
+/* Bundles are linked against the kernel file's symbols: that file must
+ * still be what the VMM booted. */
+static int verify_running_kernel(const struct monitor *m, const struct guest_image *g,
+				 char err[MONITOR_ERR_MAX])
+{
+	char file_id[2 * SV_PATCH_BUILD_ID_MAX + 1];
+
+	build_id_hex(g->build_id, g->build_id_len, file_id);
+	if (!strcmp(file_id, m->vmm.build_id))
+		return 0;
+	snprintf(err, MONITOR_ERR_MAX,
+		 "%s has build-id %s, but the running guest was booted from build-id %s: the "
+		 "file changed since boot, so its symbols are not the running kernel's",
+		 g->path, file_id, m->vmm.build_id[0] ? m->vmm.build_id : "(none)");
+	return -1;
+}
+
 int monitor_verify(struct monitor *m, const struct bundle *b, const struct guest_image *g,
 		   json_t *info, char err[MONITOR_ERR_MAX])
 {
 	if (verify_signature(m, b, err))
+		return -1;
+	if (verify_running_kernel(m, g, err))
 		return -1;
 	if (patch_check_target(b, g, err, MONITOR_ERR_MAX))
 		return -1;

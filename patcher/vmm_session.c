@@ -59,7 +59,7 @@ static int map_area(struct vmm_session *s, const struct control_answer *ans,
 int vmm_session_open(struct vmm_session *s, const char *socket, char err[SESSION_ERR_MAX])
 {
 	struct control_answer ans;
-	const char *kernel;
+	const char *kernel, *build_id;
 
 	*s = (struct vmm_session){ .socket = socket };
 	s->sock = control_client_connect(socket, SESSION_ANSWER_TIMEOUT_S, err);
@@ -68,7 +68,9 @@ int vmm_session_open(struct vmm_session *s, const char *socket, char err[SESSION
 	if (call(s, json_pack("{s:s}", "cmd", "patch-area"), &ans, err))
 		goto fail;
 	kernel = json_string_value(json_object_get(ans.json, "kernel"));
+	build_id = json_string_value(json_object_get(ans.json, "build_id"));
 	snprintf(s->kernel, sizeof(s->kernel), "%s", kernel ? kernel : "");
+	snprintf(s->build_id, sizeof(s->build_id), "%s", build_id ? build_id : "");
 	s->trusted_keys = json_incref(json_object_get(ans.json, "trusted_keys"));
 	s->allow_unsigned = json_is_true(json_object_get(ans.json, "allow_unsigned"));
 	if (map_area(s, &ans, err)) {

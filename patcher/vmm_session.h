@@ -13,6 +13,8 @@
 
 #include <jansson.h>
 
+#include <sv/patch.h>
+
 #define SESSION_ERR_MAX 512
 
 struct vmm_session {
@@ -21,6 +23,7 @@ struct vmm_session {
 	uint64_t area_base, area_size;
 	uint8_t *area;        /* the patch area, mapped shared */
 	char kernel[4096];    /* the running guest's ELF */
+	char build_id[2 * SV_PATCH_BUILD_ID_MAX + 1]; /* hex: what the VMM booted */
 	json_t *trusted_keys; /* public key files */
 	bool allow_unsigned;
 };

@@ -213,6 +213,8 @@ int vm_load_kernel(struct vm *vm, const char *path, const char *cmdline)
 		return err;
 	vm->entry = img.entry;
 	snprintf(vm->kernel_path, sizeof(vm->kernel_path), "%s", path);
+	for (size_t i = 0; i < img.build_id_len; i++)
+		snprintf(vm->kernel_build_id + 2 * i, 3, "%02x", img.build_id[i]);
 	vm->boot_info_gpa = BOOT_INFO_GPA;
 	memcpy(vm->ram + BOOT_GDT_GPA, boot_gdt, sizeof(boot_gdt));
 	cr3 = boot_paging_build(vm->ram, vm->ram_size, img.link_offsets, img.nlink_offsets);

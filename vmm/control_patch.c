@@ -26,11 +26,12 @@ json_t *control_patch_area(struct vm *vm, struct control_session *s,
 	for (unsigned i = 0; i < vm->trust.nkeys; i++)
 		json_array_append_new(keys, json_string(vm->trust.key_files[i]));
 	s->send_fds[s->n_send_fds++] = vm->ram_fd;
-	return json_pack("{s:b, s:o, s:o, s:o, s:s, s:o, s:b}", "ok", 1,
+	return json_pack("{s:b, s:o, s:o, s:o, s:s, s:s, s:o, s:b}", "ok", 1,
 			 "base", control_hex(vm->patch_base),
 			 "size", control_hex(SV_PATCH_AREA_SIZE),
 			 "ram_size", control_hex(vm->ram_size),
-			 "kernel", vm->kernel_path, "trusted_keys", keys,
+			 "kernel", vm->kernel_path, "build_id", vm->kernel_build_id,
+			 "trusted_keys", keys,
 			 "allow_unsigned", vm->trust.allow_unsigned);
 }
 

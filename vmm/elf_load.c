@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* Loading the guest kernel with libelf. */
 #include "elf_load.h"
+#include "elf_symbols.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -179,6 +180,9 @@ int elf_load(const char *path, const struct elf_target *target,
 		err = l.file ? check_header(&l) : refuse(&l, "empty or unreadable file");
 		if (!err)
 			err = load_segments(&l);
+		if (!err)
+			elf_build_id(l.elf, image->build_id, sizeof(image->build_id),
+				     &image->build_id_len);
 		elf_end(l.elf);
 	}
 	close(fd);

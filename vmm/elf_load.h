@@ -2,9 +2,11 @@
 #ifndef SV_VMM_ELF_LOAD_H
 #define SV_VMM_ELF_LOAD_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #define ELF_LINK_OFFSETS_MAX 4
+#define ELF_BUILD_ID_MAX 32
 
 /* Where segments may be loaded: guest-physical [load_min, load_max). */
 struct elf_target {
@@ -22,6 +24,9 @@ struct elf_image {
 	 * page tables map RAM at each, so a higher-half kernel runs at once. */
 	uint64_t link_offsets[ELF_LINK_OFFSETS_MAX];
 	unsigned nlink_offsets;
+	/* Its GNU build-id (none: length 0): what a patch must be built for. */
+	uint8_t build_id[ELF_BUILD_ID_MAX];
+	size_t build_id_len;
 };
 
 /* Loads an x86-64 ET_EXEC's PT_LOAD segments at their physical addresses

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
-/* Symbols of a guest image, read with libelf. */
+/* Symbols and the build-id of a guest image, read with libelf. */
 #ifndef SV_VMM_ELF_SYMBOLS_H
 #define SV_VMM_ELF_SYMBOLS_H
 
@@ -25,6 +25,12 @@ uint64_t elf_symbol(const char *path, const char *name);
  * it. Returns 0, or -1 when no function symbol covers addr. */
 int elf_symbolize(const char *path, uint64_t addr, char *buf, size_t size,
 		  uint64_t *offset);
+
+/* The NT_GNU_BUILD_ID note of any SHT_NOTE section into out[0..*len);
+ * -1 (and *len 0) when there is none or it is longer than cap. Shared by
+ * the VMM, which records what it booted, and the patcher, which checks a
+ * bundle's target against it. */
+int elf_build_id(Elf *elf, uint8_t *out, size_t cap, size_t *len);
 
 #ifdef __cplusplus
 }

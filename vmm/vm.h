@@ -21,6 +21,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "elf_load.h"
 #include "exit_reasons.h"
 #include "memslots.h"
 #include "ring_device.h"
@@ -112,6 +113,10 @@ struct vm {
 
 	FILE *console;
 	char kernel_path[4096]; /* for naming functions in guest backtraces */
+	/* The booted kernel's build-id in hex ("" if it has none): a patch
+	 * monitor checks bundles against what runs, not against the file,
+	 * which may have been rebuilt since. */
+	char kernel_build_id[2 * ELF_BUILD_ID_MAX + 1];
 	struct uart_state uart;
 	uint64_t entry;
 	uint64_t boot_info_gpa;

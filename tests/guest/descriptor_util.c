@@ -6,29 +6,11 @@
 
 uint64_t descriptor_load_errors;
 
-/* The one change of the fix: the pop (and the growth it may need) under
- * the lock that giving back takes. */
-static struct descriptor *take_locked(struct descriptor_allocator *a)
-{
-	uint64_t flags = spin_lock_irqsave(&a->lock);
-	struct descriptor *d = descriptor_v0_pop(a);
-
-	if (!d && descriptor_v0_grow_locked(a) == 0)
-		d = descriptor_v0_pop(a);
-	spin_unlock_irqrestore(&a->lock, flags);
-	return d;
-}
-
-static const struct descriptor_allocator_ops fixed_ops = {
-	.take = take_locked,
-	.give = descriptor_v0_give,
-	.hold = descriptor_v0_hold,
-	.stats = descriptor_v0_stats,
-};
+struct co_root *descriptor_lock_make_root(struct co_root *old); /* the patch's */
 
 struct co_root *descriptor_fix_root(void)
 {
-	return descriptor_root_create(&fixed_ops);
+	return descriptor_lock_make_root(NULL);
 }
 
 int descriptor_request(uint64_t n, uint64_t hold_ms, uint64_t *collisions)

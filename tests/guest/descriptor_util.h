@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * The memory-descriptor allocator in guest tests: its fix built the way a
- * patch builds it (seed 004 Figure 4.11: version 0's methods, the take
- * under the lock), and SV_OP_DESCRIPTORS as a load call.
+ * The memory-descriptor allocator in guest tests: its fix, the patch's own
+ * (tests/patches/descriptor_lock.c, built into the test kernel), and
+ * SV_OP_DESCRIPTORS as a load call.
  */
 #ifndef SV_TESTS_GUEST_DESCRIPTOR_UTIL_H
 #define SV_TESTS_GUEST_DESCRIPTOR_UTIL_H

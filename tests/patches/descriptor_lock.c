@@ -32,13 +32,17 @@ static const struct descriptor_allocator_ops locked_ops = {
 	.stats = descriptor_v0_stats,
 };
 
-static struct co_root *make_locked_root(struct co_root *old)
+/* Global, so that the guest self-tests, which build this file into the
+ * test kernel, swap in the very same fix. */
+struct co_root *descriptor_lock_make_root(struct co_root *old);
+
+struct co_root *descriptor_lock_make_root(struct co_root *old)
 {
 	(void)old;
 	return descriptor_root_create(&locked_ops);
 }
 
-SV_PATCH_OBJECT(allocator, DESCRIPTOR_ALLOCATOR_NAME, 0, 1, make_locked_root);
+SV_PATCH_OBJECT(allocator, DESCRIPTOR_ALLOCATOR_NAME, 0, 1, descriptor_lock_make_root);
 
 /* After the swap every descriptor is either free or in use, never both:
  * what the transfer rebuilt from the in-use bytes. */
