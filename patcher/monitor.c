@@ -55,6 +55,7 @@ int monitor_step(struct monitor *m, struct patch_record *rec, json_t *step, json
 		return -1;
 	if (vmm_patch_step(&m->vmm, step, answer, why)) {
 		snprintf(err, MONITOR_ERR_MAX, "step %s: %s", json_string_value(json_object_get(step, "step")), why);
+		monitor_name_vcpus(m, rec, err);
 		return -1;
 	}
 	if (journal_done(rec, step, *answer, err))
@@ -165,36 +166,57 @@ int monitor_revert(struct monitor *m, struct patch_record *rec, const char *reas
 	return 0;
 }
 
+static int finish_commit(struct monitor *m, struct patch_record *r, char err[MONITOR_ERR_MAX])
+{
+	const char *id = patch_record_id(r);
+	long handle = monitor_guest_handle(m, id, err);
+	json_t *commit, *answer = NULL;
+	int ret;
+
+	if (handle < 0)
+		return -1;
+	commit = json_pack("{s:s, s:I}", "step", "commit", "handle", (json_int_t)handle);
+	ret = monitor_step(m, r, commit, &answer, err) || journal_state(r, PATCH_COMMITTED, NULL, err);
+	json_decref(commit);
+	json_decref(answer);
+	if (!ret)
+		monitor_progress(m, "committed", json_pack("{s:s}", "id", id),
+				 "committed %s (its checks had passed)", id);
+	return ret;
+}
+
 /* A patch that had passed its checks is committed (COMMIT is idempotent);
- * anything else half done is rolled back. */
-static int recover(struct monitor *m, char err[MONITOR_ERR_MAX])
+ * anything else half done is rolled back. One the guest does not let
+ * finish (it is still busy with a step, say) stays as it is, said so, and
+ * is tried again by the next monitor; the rest go on. */
+static void recover(struct monitor *m)
 {
 	for (size_t i = m->nrecords; i-- > 0;) {
 		struct patch_record *r = &m->records[i];
-		const char *id = patch_record_id(r);
-		json_t *commit, *answer = NULL;
-		long handle;
+		char err[MONITOR_ERR_MAX];
 		int ret = 0;
 
-		if (r->state == PATCH_APPLYING || r->state == PATCH_ROLLING_BACK) {
+		if (r->state == PATCH_APPLYING || r->state == PATCH_ROLLING_BACK)
 			ret = monitor_revert(m, r, "the monitor stopped while applying it", err);
-		} else if (r->state == PATCH_COMMITTING) {
-			handle = monitor_guest_handle(m, id, err);
-			if (handle < 0)
-				return -1;
-			commit = json_pack("{s:s, s:I}", "step", "commit", "handle", (json_int_t)handle);
-			ret = monitor_step(m, r, commit, &answer, err) ||
-			      journal_state(r, PATCH_COMMITTED, NULL, err);
-			json_decref(commit);
-			json_decref(answer);
-			if (!ret)
-				monitor_progress(m, "committed", json_pack("{s:s}", "id", id),
-						 "committed %s (its checks had passed)", id);
-		}
+		else if (r->state == PATCH_COMMITTING)
+			ret = finish_commit(m, r, err);
 		if (ret)
-			return -1;
+			monitor_progress(m, "unfinished", json_pack("{s:s, s:s, s:s}", "id",
+					 patch_record_id(r), "state", patch_state_name(r->state),
+					 "error", err),
+					 "patch %s stays %s: %s (the next swapctl patch command tries again)",
+					 patch_record_id(r), patch_state_name(r->state), err);
 	}
-	return 0;
+}
+
+struct patch_record *monitor_unfinished(struct monitor *m)
+{
+	for (size_t i = 0; i < m->nrecords; i++)
+		if (m->records[i].state == PATCH_APPLYING ||
+		    m->records[i].state == PATCH_ROLLING_BACK ||
+		    m->records[i].state == PATCH_COMMITTING)
+			return &m->records[i];
+	return NULL;
 }
 
 int monitor_open(struct monitor *m, const struct monitor_options *o, char err[MONITOR_ERR_MAX])
@@ -206,10 +228,11 @@ int monitor_open(struct monitor *m, const struct monitor_options *o, char err[MO
 	if (vmm_session_open(&m->vmm, o->socket, err))
 		return -1;
 	if (journal_open(&m->journal, o->journal_dir ? o->journal_dir : dir, err) ||
-	    journal_load(&m->journal, &m->records, &m->nrecords, err) || recover(m, err)) {
+	    journal_load(&m->journal, &m->records, &m->nrecords, err)) {
 		monitor_close(m);
 		return -1;
 	}
+	recover(m);
 	return 0;
 }
 

@@ -47,7 +47,8 @@ struct monitor {
 };
 
 /* Connects, takes the journal and finishes whatever a killed monitor left
- * half done (rolls back, or commits what had passed its checks). */
+ * half done (rolls back, or commits what had passed its checks); what the
+ * guest does not let it finish is reported and left for the next one. */
 int monitor_open(struct monitor *m, const struct monitor_options *o, char err[MONITOR_ERR_MAX]);
 void monitor_close(struct monitor *m);
 
@@ -74,6 +75,16 @@ long monitor_guest_handle(struct monitor *m, const char *id, char err[MONITOR_ER
 /* A progress line (or, with --json, a JSON event). */
 void monitor_progress(struct monitor *m, const char *event, json_t *fields, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
+
+/* After a step of `current` the guest left unanswered: appends to err
+ * where each vCPU was (kernel function, or the code of `current` or of a
+ * live patch), looked at with the VM paused. */
+void monitor_name_vcpus(struct monitor *m, const struct patch_record *current,
+			char err[MONITOR_ERR_MAX]);
+
+/* A patch recovery could not finish (still applying, committing or
+ * rolling back), or NULL: nothing new is applied while there is one. */
+struct patch_record *monitor_unfinished(struct monitor *m);
 
 /* The live patch `id` (not rolled back), or NULL. */
 struct patch_record *monitor_find(struct monitor *m, const char *id);

@@ -263,15 +263,27 @@ static int load_apply_commit(struct apply *a, const struct patch_image *img,
 	return -1;
 }
 
+static int refuse_if_unfinished(struct monitor *m, char err[MONITOR_ERR_MAX])
+{
+	struct patch_record *r = monitor_unfinished(m);
+
+	if (!r)
+		return 0;
+	snprintf(err, MONITOR_ERR_MAX, "patch %s is still %s (swapctl patch show %s): nothing new "
+		 "is applied until it is done", patch_record_id(r), patch_state_name(r->state),
+		 patch_record_id(r));
+	return -1;
+}
+
 int monitor_apply(struct monitor *m, const char *bundle_path, char err[MONITOR_ERR_MAX])
 {
 	struct apply a = { .m = m, .start_ns = now_ns(), .handle = -1 };
 	struct guest_image g = { 0 };
 	struct patch_image img = { 0 };
-	struct bundle *b = bundle_open(bundle_path, err, MONITOR_ERR_MAX);
+	struct bundle *b;
 	int ret = -1;
 
-	if (!b)
+	if (refuse_if_unfinished(m, err) || !(b = bundle_open(bundle_path, err, MONITOR_ERR_MAX)))
 		return -1;
 	a.b = b;
 	if (!guest_image_open(m->vmm.kernel, &g, err, MONITOR_ERR_MAX) &&

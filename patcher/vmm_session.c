@@ -94,14 +94,26 @@ void vmm_session_close(struct vmm_session *s)
 	*s = (struct vmm_session){ .sock = -1 };
 }
 
-int vmm_update_info(struct vmm_session *s, json_t **info, char err[SESSION_ERR_MAX])
+int vmm_request(struct vmm_session *s, json_t *req, json_t **answer, char err[SESSION_ERR_MAX])
 {
 	struct control_answer ans;
 
-	if (call(s, json_pack("{s:s}", "cmd", "update-info"), &ans, err))
+	if (call(s, req, &ans, err))
 		return -1;
-	*info = json_incref(json_object_get(ans.json, "info"));
+	if (answer)
+		*answer = json_incref(ans.json);
 	control_answer_release(&ans);
+	return 0;
+}
+
+int vmm_update_info(struct vmm_session *s, json_t **info, char err[SESSION_ERR_MAX])
+{
+	json_t *answer;
+
+	if (vmm_request(s, json_pack("{s:s}", "cmd", "update-info"), &answer, err))
+		return -1;
+	*info = json_incref(json_object_get(answer, "info"));
+	json_decref(answer);
 	return 0;
 }
 

@@ -31,6 +31,10 @@ struct vmm_session {
 int vmm_session_open(struct vmm_session *s, const char *socket, char err[SESSION_ERR_MAX]);
 void vmm_session_close(struct vmm_session *s);
 
+/* One control request (req is consumed); *answer (if not NULL) is the
+ * answer, a new reference. -1 with err when the VMM refused it. */
+int vmm_request(struct vmm_session *s, json_t *req, json_t **answer, char err[SESSION_ERR_MAX]);
+
 /* The guest's classes, objects, services and modules (a new reference). */
 int vmm_update_info(struct vmm_session *s, json_t **info, char err[SESSION_ERR_MAX]);
 

@@ -57,7 +57,8 @@ inline Loadgen run_loadgen(const std::vector<std::string> &args, int timeout_s)
 {
 	proc_result res{};
 	Loadgen out;
-	out.status = proc_run(c_argv(args).data(), timeout_s, &res);
+	int ran = proc_run(c_argv(args).data(), timeout_s, &res);
+	out.status = ran ? ran : res.status;
 	out.err = std::string(res.out ? res.out : "") + (res.err ? res.err : "");
 	proc_free(&res);
 	out.json = take_report(args.back());

@@ -52,7 +52,8 @@ public:
 		full.insert(full.end(), args.begin(), args.end());
 		proc_result res{};
 		Swapctl out;
-		out.status = proc_run(c_argv(full).data(), 600, &res);
+		int ran = proc_run(c_argv(full).data(), 600, &res);
+		out.status = ran ? ran : res.status;
 		out.out = res.out ? res.out : "";
 		out.err = res.err ? res.err : "";
 		proc_free(&res);

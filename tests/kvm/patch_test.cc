@@ -95,4 +95,33 @@ TEST_P(PatchUnderLoad, EverySeedUpdateAppliesAndRollsBackWithEveryAnswerRight)
 INSTANTIATE_TEST_SUITE_P(Vcpus, PatchUnderLoad, ::testing::Values(2u, 4u),
 			 [](const auto &info) { return std::to_string(info.param) + "vcpus"; });
 
+// A step the guest never answers (stuck_root.c's new root never comes):
+// the monitor names where the vCPUs are, the patch's own code among them,
+// and the patch is left rolling back (the guest's update engine is still
+// busy with the stuck step), for the next monitor to finish.
+TEST(PatchSilence, AStepTheGuestNeverAnswersIsNamedAndLeftRollingBack)
+{
+	PatchGuest g;
+	std::string why;
+	ASSERT_TRUE(g.start_trusting_test_key(2, "patch-silence", &why)) << why;
+	Swapctl apply = g.patch({ "apply", "--timeout", "1", bundle_path("stuck_root") });
+	EXPECT_NE(apply.status, 0);
+	EXPECT_TRUE(has(apply.err, "did not answer")) << apply.err;
+	EXPECT_TRUE(has(apply.err, "patch stuck-root code+")) << apply.err;
+	EXPECT_TRUE(has(apply.err, "another patch step is running")) << apply.err;
+
+	// Every later command says so, and apply refuses, naming it.
+	Swapctl list = g.patch({ "list" });
+	EXPECT_EQ(list.status, 0) << list.err;
+	EXPECT_TRUE(has(list.out, "patch stuck-root stays rolling-back")) << list.out;
+	Swapctl other = g.patch({ "apply", bundle_path("partitioned_region") });
+	EXPECT_NE(other.status, 0);
+	EXPECT_TRUE(has(other.err, "patch stuck-root is still rolling-back")) << other.err;
+	std::string info = g.update_info();
+	EXPECT_TRUE(has(info, R"({"name":"descriptor_allocator","version":0})")) << info;
+	expect_all_right(run_loadgen(loadgen_argv(g, "postmark", 500, temp_path("silence.json")),
+				     300), 500);
+	g.stop();
+}
+
 } // namespace
