@@ -211,6 +211,41 @@ static void format_fcm_policy(json_t *resp, FILE *out)
 		json_string_value(json_object_get(resp, "policy")));
 }
 
+static const char *str_field(json_t *obj, const char *key)
+{
+	const char *s = json_string_value(json_object_get(obj, key));
+
+	return s ? s : "?";
+}
+
+/* What runs in the guest at which version, a line each, so a version
+ * that an update or a rollback changed stands out. */
+static void format_update_info(json_t *resp, FILE *out)
+{
+	json_t *info = json_object_get(resp, "info");
+	json_t *services = json_object_get(info, "services");
+	json_t *modules = json_object_get(info, "modules");
+	size_t i;
+	json_t *v;
+
+	json_array_foreach(json_object_get(info, "classes"), i, v)
+		fprintf(out, "class   %-24s version %lld, %lld instances\n", str_field(v, "name"),
+			int_field(v, "version"), int_field(v, "instances"));
+	json_array_foreach(json_object_get(info, "objects"), i, v)
+		fprintf(out, "object  %-24s version %lld\n", str_field(v, "name"),
+			int_field(v, "version"));
+	json_array_foreach(services, i, v)
+		fprintf(out, "service %-24s patched in\n", json_is_string(v) ? json_string_value(v) : "?");
+	if (!json_array_size(services))
+		fputs("no services patched in\n", out);
+	json_array_foreach(modules, i, v)
+		fprintf(out, "module  %-24s version %lld, %s (handle %lld)\n", str_field(v, "id"),
+			int_field(v, "version"), str_field(v, "state"), int_field(v, "handle"));
+	if (!json_array_size(modules))
+		fputs("no patch modules loaded\n", out);
+	fprintf(out, "free pages %lld\n", int_field(info, "free_pages"));
+}
+
 void swapctl_format(const char *cmd, json_t *resp, FILE *out)
 {
 	static const struct {
@@ -222,6 +257,7 @@ void swapctl_format(const char *cmd, json_t *resp, FILE *out)
 		{ "pause", format_pause },         { "resume", format_resume },
 		{ "quit", format_quit },
 		{ "guest-stats", format_guest_stats }, { "fcm-policy", format_fcm_policy },
+		{ "update-info", format_update_info },
 	};
 
 	for (size_t i = 0; i < sizeof(formats) / sizeof(formats[0]); i++) {

@@ -3,9 +3,26 @@
  * queue, and hands back its counts. */
 #include <stdio.h>
 
+#include "clock.h"
 #include "engine.h"
 #include "fake_guest.h"
 #include "loadgen_shim.h"
+#include "report.h"
+
+/* Reads back from the JSON report what the tests check of it. */
+static void read_report(const struct lg_stats *stats, struct lgs_result *res)
+{
+	struct lg_options opts = { .mix = LG_MIX_POSTMARK, .timeout_ms = 1000 };
+	struct lg_report_input in = { .opts = &opts, .queues = 1, .stats = stats };
+	json_t *report = lg_report_json(&in), *w, *bucket;
+	size_t i, j;
+
+	res->report_start_ns = (int64_t)json_integer_value(json_object_get(report, "start_monotonic_ns"));
+	json_array_foreach(json_object_get(report, "windows"), i, w)
+		json_array_foreach(json_object_get(w, "histogram_us"), j, bucket)
+			res->report_window_latencies += (uint64_t)json_integer_value(json_array_get(bucket, 1));
+	json_decref(report);
+}
 
 static struct lgs_result run_on(struct fake_guest *g, const struct lgs_config *c)
 {
@@ -25,9 +42,12 @@ static struct lgs_result run_on(struct fake_guest *g, const struct lgs_config *c
 		if (ring_client_init(&clients[q], &g->queues[q], q, g->kick_fd[q], g->call_fd[q],
 				     1000, err))
 			return res;
+	res.before_ns = (int64_t)monotonic_ns();
 	res.ret = lg_run(&cfg, clients, &stats, err);
+	res.after_ns = (int64_t)monotonic_ns();
 	if (res.ret)
 		return res;
+	read_report(&stats, &res);
 	res.requests = stats.counts.requests;
 	res.ok = stats.counts.ok;
 	res.wrong = stats.counts.wrong;

@@ -28,6 +28,12 @@ struct lgs_result {
 	uint64_t requests, ok, wrong, lost, late, rejected, errors;
 	char first_error[256];
 	uint64_t guest_served;
+	/* The host's CLOCK_MONOTONIC just before and after the run, and what
+	 * its JSON report says: its start, and the latencies summed over
+	 * every window's histogram. */
+	int64_t before_ns, after_ns;
+	int64_t report_start_ns;
+	uint64_t report_window_latencies;
 };
 
 struct lgs_result lgs_run(const struct lgs_config *cfg);

@@ -70,6 +70,21 @@ TEST(Loadgen, OpenLoopRunsClean)
 	ExpectClean(r);
 }
 
+// Another program lines the windows up with what it did meanwhile
+// (tools/bench/patch-bench), and merges their histograms.
+TEST(Loadgen, ReportPlacesItsWindowsOnTheMonotonicClock)
+{
+	lgs_config c = Config(kPostmark);
+
+	c.requests = 400;
+	c.rate = 4000;
+	lgs_result r = lgs_run(&c);
+	ASSERT_EQ(r.ret, 0);
+	EXPECT_GE(r.report_start_ns, r.before_ns);
+	EXPECT_LE(r.report_start_ns, r.after_ns);
+	EXPECT_EQ(r.report_window_latencies, r.ok + r.wrong);
+}
+
 TEST(Loadgen, CatchesWrongContent)
 {
 	lgs_config c = Config(kPostmark);

@@ -50,6 +50,9 @@ static json_t *windows(const struct lg_stats *s)
 
 		json_object_set_new(o, "start_ms", json_integer((json_int_t)(w * s->window_ns / 1000000)));
 		json_object_set_new(o, "latency_us", latency(&s->windows[w].hist));
+		/* So a reader can merge windows into exact percentiles
+		 * (tools/bench/patch-bench: steady state around an update). */
+		json_object_set_new(o, "histogram_us", histogram(&s->windows[w].hist));
 		json_array_append_new(a, o);
 	}
 	return a;
@@ -70,9 +73,11 @@ json_t *lg_report_json(const struct lg_report_input *in)
 	json_t *o = counts(&s->counts);
 
 	json_object_update_new(o, json_pack(
-		"{s:s, s:I, s:b, s:I, s:f, s:f, s:f, s:f, s:o, s:o, s:o, s:o, s:I, s:o}",
+		"{s:s, s:I, s:b, s:I, s:I, s:I, s:f, s:f, s:f, s:f, s:o, s:o, s:o, s:o, s:I, s:o}",
 		"mix", lg_mix_name(in->opts->mix), "queues", (json_int_t)in->queues,
 		"interrupted", in->interrupted,
+		"start_monotonic_ns", (json_int_t)s->start_ns,
+		"window_ms", (json_int_t)(s->window_ns / 1000000),
 		"rejected_completions", (json_int_t)s->rejected,
 		"duration_s", seconds(s),
 		"throughput_rps", (double)s->counts.ok / seconds(s),

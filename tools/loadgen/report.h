@@ -1,5 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
-/* The run's report: a human availability summary and a JSON document. */
+/*
+ * The run's report: a human availability summary and a JSON document.
+ * The JSON has the run's counts, latency percentiles and histogram
+ * ("histogram_us": [upper bound in us, count] for each non-empty bucket),
+ * and "windows": per window of "window_ms", by completion time, its counts,
+ * percentiles and histogram, "start_ms" after "start_monotonic_ns", the
+ * run's start on the host's CLOCK_MONOTONIC, so another program on the
+ * same host can line the windows up with what it did meanwhile.
+ */
 #ifndef SV_LOADGEN_REPORT_H
 #define SV_LOADGEN_REPORT_H
 
