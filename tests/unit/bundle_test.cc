@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "bundle_edit.h"
 #include "bundle_shim.h"
 #include "elf_symbols.h"
 #include "process.h"
@@ -225,7 +226,7 @@ TEST(Bundle, TamperedBundleHasABadSignature)
 {
 	std::vector<uint8_t> bytes = read_bytes(built("good.svp"));
 	uint64_t off, len;
-	ASSERT_EQ(bs_section(bytes.data(), bytes.size(), ".text", &off, &len), 0);
+	ASSERT_EQ(bundle_edit_section(bytes.data(), bytes.size(), ".text", &off, &len), 0);
 	bytes[off] ^= 0x01;
 	Opened o(bytes);
 	ASSERT_NE(o.b, nullptr) << o.err;
@@ -256,7 +257,7 @@ TEST(Bundle, TruncatedBundleIsRefused)
 TEST(Bundle, ObjectThatIsNotRelocatableIsRefused)
 {
 	std::vector<uint8_t> bytes = read_bytes(built("good.svp"));
-	bs_set_elf_type(bytes.data(), 2 /* ET_EXEC */);
+	bundle_edit_elf_type(bytes.data(), 2 /* ET_EXEC */);
 	Opened o(bytes);
 	EXPECT_EQ(o.b, nullptr);
 	EXPECT_NE(std::strstr(o.err, "ELF type 2, not a relocatable object"), nullptr) << o.err;
@@ -266,7 +267,7 @@ TEST(Bundle, WrongMagicIsRefused)
 {
 	std::vector<uint8_t> bytes = read_bytes(built("good.svp"));
 	uint64_t off, len;
-	ASSERT_EQ(bs_section(bytes.data(), bytes.size(), ".svp.patch", &off, &len), 0);
+	ASSERT_EQ(bundle_edit_section(bytes.data(), bytes.size(), ".svp.patch", &off, &len), 0);
 	bytes[off + bs_header_magic_offset()] ^= 0xff;
 	Opened o(bytes);
 	EXPECT_EQ(o.b, nullptr);
@@ -276,7 +277,8 @@ TEST(Bundle, WrongMagicIsRefused)
 TEST(Bundle, SectionOutOfBoundsIsRefused)
 {
 	std::vector<uint8_t> bytes = read_bytes(built("good.svp"));
-	ASSERT_EQ(bs_set_section_offset(bytes.data(), bytes.size(), ".svp.checks", 0xffffff00), 0);
+	ASSERT_EQ(bundle_edit_section_offset(bytes.data(), bytes.size(), ".svp.checks", 0xffffff00),
+		  0);
 	Opened o(bytes);
 	EXPECT_EQ(o.b, nullptr);
 	EXPECT_NE(std::strstr(o.err, "out of bounds"), nullptr) << o.err;
@@ -285,7 +287,7 @@ TEST(Bundle, SectionOutOfBoundsIsRefused)
 TEST(Bundle, UnsupportedRelocationIsRefusedNamingItsPlace)
 {
 	std::vector<uint8_t> bytes = read_bytes(built("good.svp"));
-	ASSERT_EQ(bs_set_reloc_type(bytes.data(), bytes.size(), ".rela.text", kRelocGotpcrel), 0);
+	ASSERT_EQ(bundle_edit_reloc_type(bytes.data(), bytes.size(), ".rela.text", kRelocGotpcrel), 0);
 	Opened o(bytes);
 	Guest guest(env("SV_GUEST_KERNEL"));
 	ASSERT_NE(o.b, nullptr) << o.err;
@@ -385,7 +387,7 @@ TEST(Bundle, RandomDamageNeverCrashes)
 	Guest guest(env("SV_GUEST_KERNEL"));
 	ASSERT_NE(guest.g, nullptr) << guest.err;
 	uint64_t shoff, shlen;
-	ASSERT_EQ(bs_section_headers(good.data(), good.size(), &shoff, &shlen), 0);
+	ASSERT_EQ(bundle_edit_section_headers(good.data(), good.size(), &shoff, &shlen), 0);
 	std::mt19937_64 rng(20261123);
 	int opened = 0, refused = 0;
 
