@@ -281,7 +281,19 @@ TEST(Bundle, SectionOutOfBoundsIsRefused)
 		  0);
 	Opened o(bytes);
 	EXPECT_EQ(o.b, nullptr);
-	EXPECT_NE(std::strstr(o.err, "out of bounds"), nullptr) << o.err;
+	EXPECT_NE(std::strstr(o.err, "section .svp.checks (0x"), nullptr) << o.err;
+	EXPECT_NE(std::strstr(o.err, "at 0xffffff00) is out of bounds"), nullptr) << o.err;
+}
+
+// The names are in a section too: it is checked before any name is read.
+TEST(Bundle, SectionNamesOutOfBoundsAreRefused)
+{
+	std::vector<uint8_t> bytes = read_bytes(built("good.svp"));
+	ASSERT_EQ(bundle_edit_section_offset(bytes.data(), bytes.size(), ".shstrtab", 0xffffff00),
+		  0);
+	Opened o(bytes);
+	EXPECT_EQ(o.b, nullptr);
+	EXPECT_NE(std::strstr(o.err, "section holding the section names (0x"), nullptr) << o.err;
 }
 
 TEST(Bundle, UnsupportedRelocationIsRefusedNamingItsPlace)
