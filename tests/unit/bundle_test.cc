@@ -390,6 +390,70 @@ TEST(SwapBuild, KeygenWritesAPrivateSecretKey)
 	fs::remove_all(dir);
 }
 
+// bundle-mutate (which makes the integration tests' damaged bundles) run
+// on good.svp with its options and edit; the mutant's bytes, empty if it
+// failed.
+std::vector<uint8_t> mutant(const std::vector<std::string> &options,
+			    const std::vector<std::string> &edit)
+{
+	fs::path dir = fs::temp_directory_path() / ("mutate-test-" + std::to_string(getpid()));
+	fs::create_directories(dir);
+	std::string out = (dir / "mutant.svp").string();
+	std::vector<std::string> words = {env("SV_BUNDLE_MUTATE")};
+	words.insert(words.end(), options.begin(), options.end());
+	words.insert(words.end(), {built("good.svp"), out});
+	words.insert(words.end(), edit.begin(), edit.end());
+	std::vector<const char *> argv;
+	for (const std::string &w : words)
+		argv.push_back(w.c_str());
+	argv.push_back(nullptr);
+	proc_result res;
+	EXPECT_EQ(proc_run(argv.data(), 60, &res), 0);
+	EXPECT_EQ(res.status, 0) << res.err;
+	proc_free(&res);
+	std::vector<uint8_t> bytes = read_bytes(out);
+	fs::remove_all(dir);
+	return bytes;
+}
+
+// Signed again after the edit, so the relocation is all that is wrong.
+TEST(BundleMutate, RelocationChangedAndSignedAgainFailsOnlyToLink)
+{
+	Opened o(mutant({"--sign", built("trusted.key")}, {"reloc", ".rela.text", "9"}));
+	Guest guest(env("SV_GUEST_KERNEL"));
+	ASSERT_NE(o.b, nullptr) << o.err;
+	char err[BS_ERR] = "";
+	EXPECT_EQ(bs_verify(o.b, built("trusted.pub").c_str(), err), 0) << err;
+	bs_linked l;
+	EXPECT_EQ(bs_link(o.b, guest.g, kArea, kHalf, &l, err), -1);
+	EXPECT_NE(std::strstr(err, "unsupported relocation R_X86_64_GOTPCREL at .text+0x"), nullptr)
+		<< err;
+}
+
+TEST(BundleMutate, FlippedByteBreaksOnlyTheSignature)
+{
+	Opened o(mutant({}, {"flip", ".text"}));
+	Guest guest(env("SV_GUEST_KERNEL"));
+	ASSERT_NE(o.b, nullptr) << o.err;
+	char err[BS_ERR] = "";
+	EXPECT_EQ(bs_verify(o.b, built("trusted.pub").c_str(), err), -3) << err;
+	bs_linked l;
+	ASSERT_EQ(bs_link(o.b, guest.g, kArea, kHalf, &l, err), 0) << err;
+	bs_linked_free(&l);
+}
+
+// A damaged ELF is refused for what is wrong with the file: the
+// signature is never reached (it could not even be found).
+TEST(BundleMutate, TruncatedOrMisplacedSectionIsAnElfRefusal)
+{
+	Opened cut(mutant({}, {"truncate"}));
+	EXPECT_EQ(cut.b, nullptr);
+	EXPECT_NE(std::strstr(cut.err, "truncated or corrupted: "), nullptr) << cut.err;
+	Opened moved(mutant({}, {"offset", ".text", "0x7fffff00"}));
+	EXPECT_EQ(moved.b, nullptr);
+	EXPECT_NE(std::strstr(moved.err, "section .text (0x"), nullptr) << moved.err;
+}
+
 // Random damage never crashes the patcher: every mutant opens or is
 // refused, and those that open are verified and linked without harm
 // (ASan and UBSan abort the test otherwise).
