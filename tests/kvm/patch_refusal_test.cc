@@ -88,6 +88,9 @@ protected:
 		delete load_;
 		delete guest_;
 		delete baseline_;
+		load_ = nullptr;
+		guest_ = nullptr;
+		baseline_ = nullptr;
 	}
 
 	void SetUp() override
