@@ -34,7 +34,9 @@ static int check_header(struct bundle *b, char *err, size_t errlen)
 	return 0;
 }
 
-static int check_bounds(struct bundle *b, size_t idx, char *err, size_t errlen)
+/* `what` says which section: its name, once the name table is known to
+ * be inside the file. */
+static int check_bounds(struct bundle *b, size_t idx, const char *what, char *err, size_t errlen)
 {
 	GElf_Shdr sh;
 
@@ -44,8 +46,8 @@ static int check_bounds(struct bundle *b, size_t idx, char *err, size_t errlen)
 	if (sh.sh_type != SHT_NOBITS &&
 	    (sh.sh_offset > b->size || sh.sh_size > b->size - sh.sh_offset))
 		return patcher_fail(err, errlen, b->path,
-				    "truncated or corrupted: section %zu (0x%llx bytes at 0x%llx) is out of bounds",
-				    idx, (unsigned long long)sh.sh_size,
+				    "truncated or corrupted: section %s (0x%llx bytes at 0x%llx) is out of bounds",
+				    what, (unsigned long long)sh.sh_size,
 				    (unsigned long long)sh.sh_offset);
 	return 0;
 }
@@ -58,6 +60,8 @@ static int check_names(struct bundle *b, char *err, size_t errlen)
 	if (elf_getshdrstrndx(b->elf, &shstrndx) || !shstrndx || shstrndx >= b->shnum ||
 	    bundle_section(b, shstrndx, &sh) || sh.sh_type != SHT_STRTAB)
 		return patcher_fail(err, errlen, b->path, "corrupted: no section name table");
+	if (check_bounds(b, shstrndx, "holding the section names", err, errlen))
+		return -1;
 	for (size_t i = 1; i < b->shnum; i++)
 		if (bundle_section(b, i, &sh) || !elf_strptr(b->elf, shstrndx, sh.sh_name))
 			return patcher_fail(err, errlen, b->path,
@@ -147,12 +151,12 @@ int bundle_check_structure(struct bundle *b, char *err, size_t errlen)
 {
 	GElf_Shdr sh;
 
-	if (check_header(b, err, errlen))
+	if (check_header(b, err, errlen) || check_names(b, err, errlen))
 		return -1;
 	for (size_t i = 1; i < b->shnum; i++)
-		if (check_bounds(b, i, err, errlen))
+		if (check_bounds(b, i, bundle_section_name(b, i), err, errlen))
 			return -1;
-	if (check_names(b, err, errlen) || check_symtab(b, err, errlen))
+	if (check_symtab(b, err, errlen))
 		return -1;
 	for (size_t i = 1; i < b->shnum; i++) {
 		bundle_section(b, i, &sh);

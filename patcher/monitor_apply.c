@@ -241,11 +241,12 @@ static int commit(struct apply *a, char err[MONITOR_ERR_MAX])
 }
 
 /* Loads and applies; on failure rolls back and answers -1 with the
- * failure in err (and the rollback's own failure appended, if any). */
+ * failure in err, followed by how the rollback went. */
 static int load_apply_commit(struct apply *a, const struct patch_image *img,
 			     char err[MONITOR_ERR_MAX])
 {
 	char rollback_err[MONITOR_ERR_MAX];
+	size_t len;
 
 	if (!journal_begin(&a->m->journal, a->m->nrecords ? a->m->records[a->m->nrecords - 1].seq + 1 : 1,
 			   begin_record(a->b, img), a->b->path, &a->rec, err) &&
@@ -255,11 +256,11 @@ static int load_apply_commit(struct apply *a, const struct patch_image *img,
 		return -1;
 	if (a->rec.state == PATCH_COMMITTING)
 		return -1; /* a restarted monitor commits it */
-	if (monitor_revert(a->m, &a->rec, err, rollback_err)) {
-		size_t len = strlen(err);
-
+	len = strlen(err);
+	if (monitor_revert(a->m, &a->rec, err, rollback_err))
 		snprintf(err + len, MONITOR_ERR_MAX - len, "; and the rollback failed: %s", rollback_err);
-	}
+	else
+		snprintf(err + len, MONITOR_ERR_MAX - len, "; rolled back");
 	return -1;
 }
 

@@ -244,7 +244,9 @@ static void set_phase(struct co_swap *s, enum phase phase)
 	spin_unlock_irqrestore(&s->lock, flags);
 }
 
-static int transfer(struct co_swap *s)
+/* On failure, `why` says which side failed: the old root's export or
+ * the new root's import (the new version's code, usually). */
+static int transfer(struct co_swap *s, char *why, size_t cap)
 {
 	const struct co_transfer_ops *out = s->from->transfer, *in = s->to->transfer;
 	bool per_cpu = (out->per_cpu & in->per_cpu) >> s->format & 1;
@@ -253,9 +255,13 @@ static int transfer(struct co_swap *s)
 	for (unsigned i = 0; i < parts; i++) {
 		unsigned cpu = per_cpu ? i : CO_TRANSFER_WHOLE;
 		void *state = out->export_state(s->from, (unsigned)s->format, cpu);
+		bool imported = state && in->import_state(s->to, (unsigned)s->format, cpu,
+							   state) == 0;
 
-		if (!state || in->import_state(s->to, (unsigned)s->format, cpu, state) != 0)
+		if (!imported) {
+			swap_describe_transfer(why, cap, state != NULL, (unsigned)s->format, cpu);
 			return -1;
+		}
 	}
 	return 0;
 }
@@ -345,8 +351,8 @@ static int timed_out(struct co_swap *s, const char *what, uint64_t *phase_ns,
 		     struct swap_clock *clock)
 {
 	lap(clock, phase_ns);
-	swap_describe_blockers(clock->report->blockers, sizeof(clock->report->blockers), what,
-			       s->cpu, cpus_online());
+	swap_describe_blockers(clock->report->why, sizeof(clock->report->why), what, s->cpu,
+			       cpus_online());
 	return abort_swap(s, CO_SWAP_ETIMEDOUT, clock);
 }
 
@@ -364,7 +370,7 @@ static int run_phases(struct co_swap *s, uint64_t deadline, struct swap_clock *c
 		return timed_out(s, "block phase timed out waiting for calls to drain",
 				 &r->block_ns, clock);
 	lap(clock, &r->block_ns);
-	if (transfer(s) != 0) {
+	if (transfer(s, r->why, sizeof(r->why)) != 0) {
 		lap(clock, &r->transfer_ns);
 		return abort_swap(s, CO_SWAP_ETRANSFER, clock);
 	}

@@ -9,6 +9,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 
+#include <kernel/co_transfer.h>
 #include <kernel/kernel.h>
 #include <kernel/printf.h>
 
@@ -90,6 +91,21 @@ void swap_describe_blockers(char *out, size_t cap, const char *what,
 	}
 	if (!any)
 		say(&t, ": no call inside");
+}
+
+void swap_describe_transfer(char *out, size_t cap, bool exported, unsigned format,
+			    unsigned cpu)
+{
+	struct text t = { out, cap, 0 };
+
+	if (!cap)
+		return;
+	out[0] = '\0';
+	say(&t, "%s of format %u", exported ? "the new root's import" : "the old root's export",
+	    format);
+	if (cpu != CO_TRANSFER_WHOLE)
+		say(&t, " for cpu %u", cpu);
+	say(&t, "%s", exported ? " failed" : " gave no state (out of memory)");
 }
 
 uint64_t swap_cycles_to_ns(uint64_t cycles)

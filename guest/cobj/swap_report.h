@@ -6,6 +6,7 @@
 #ifndef SV_COBJ_SWAP_REPORT_H
 #define SV_COBJ_SWAP_REPORT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -29,6 +30,12 @@ struct swap_cpu {
  * many and whose. */
 void swap_describe_blockers(char *out, size_t cap, const char *what,
 			    const struct swap_cpu *cpus, unsigned ncpus);
+
+/* Writes into out[cap] which side of a state transfer in `format` failed
+ * (`exported`: the export gave a state, so the import failed), and for
+ * which CPU if not CO_TRANSFER_WHOLE. */
+void swap_describe_transfer(char *out, size_t cap, bool exported, unsigned format,
+			    unsigned cpu);
 
 /* TSC cycles as nanoseconds (tsc_khz). */
 uint64_t swap_cycles_to_ns(uint64_t cycles);

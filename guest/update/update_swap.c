@@ -62,7 +62,7 @@ static int swap_failed(struct swap_result *out, int error, const char *verb, con
 {
 	return update_fail(out, status_of(error), "%s: %s on CPU %u (thread %p) failed: %s%s%s",
 			   what, verb, cpu_id(), (void *)thread_current(), co_swap_strerror(error),
-			   r->blockers[0] ? "; " : "", r->blockers);
+			   r->why[0] ? "; " : "", r->why);
 }
 
 int update_hot_swap(coid_t id, struct co_root *to, uint64_t timeout_us, struct co_swap **swap,

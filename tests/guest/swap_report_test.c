@@ -48,7 +48,7 @@ static bool phases_add_up(const struct co_swap_report *r, uint64_t duration_ns)
 
 	return r->forward_ns && r->block_ns && r->transfer_ns && r->complete_ns &&
 	       sum <= duration_ns && duration_ns - sum <= duration_ns / 10 + MS_NS &&
-	       r->blockers[0] == '\0';
+	       r->why[0] == '\0';
 }
 
 SV_TEST(swap_report_phases_are_nonzero_and_sum_to_the_swap)
@@ -170,13 +170,13 @@ SV_TEST(swap_report_names_the_thread_and_cpu_a_timed_out_swap_waits_for)
 	SV_ASSERT(start_parked_swap(&p));
 	SV_ASSERT(wait_for(&p.swapped, 1, 30000));
 	SV_ASSERT_EQ(p.result, CO_SWAP_ETIMEDOUT);
-	printk("timed-out swap: %s; longest blocked %llu ns\n", p.report.blockers,
+	printk("timed-out swap: %s; longest blocked %llu ns\n", p.report.why,
 	       (unsigned long long)p.report.longest_blocked_ns);
 	snprintf(cpu, sizeof(cpu), "cpu %u: ", p.parker_cpu);
 	snprintf(thread, sizeof(thread), "%p (1 call)", (void *)p.parker);
-	SV_ASSERT(contains(p.report.blockers, "block phase timed out"));
-	SV_ASSERT(contains(p.report.blockers, cpu));
-	SV_ASSERT(contains(p.report.blockers, thread));
+	SV_ASSERT(contains(p.report.why, "block phase timed out"));
+	SV_ASSERT(contains(p.report.why, cpu));
+	SV_ASSERT(contains(p.report.why, thread));
 	SV_ASSERT(p.report.longest_blocked_ns > 0);
 	SV_ASSERT(load_stop(&p.load));
 	SV_ASSERT(wait_for(&p.parker_out, 1, 30000));

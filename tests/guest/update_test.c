@@ -265,6 +265,7 @@ SV_TEST(update_fcm_failing_transfer_rolls_the_batch_back)
 	SV_ASSERT_EQ(update_test_step(SV_PATCH_STEP_INSTANCES, 0, handle, 0, 0,
 				      (uint32_t)resp.tracked, &resp), SV_EPROTO);
 	SV_ASSERT(update_test_detail_has(&resp, "class fcm instance"));
+	SV_ASSERT(update_test_detail_has(&resp, "; the new root's import of format "));
 	SV_ASSERT_EQ(resp.done, 0);
 	SV_ASSERT_EQ(instances_of(&fcm_class_v0), instances_of(NULL));
 	SV_ASSERT_EQ(update_test_step(SV_PATCH_STEP_FACTORY, SV_PATCH_REVERT, handle, 0, 0, 0,

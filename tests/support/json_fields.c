@@ -96,3 +96,33 @@ int jf_array_size(const char *json, const char *path)
 	int n = -1;
 	return with_field(json, path, read_array_size, &n, 0) ? -1 : n;
 }
+
+static void remove_keys(json_t *node, const char *const keys[])
+{
+	const char *key;
+	json_t *child;
+	size_t i;
+
+	if (json_is_array(node))
+		json_array_foreach(node, i, child)
+			remove_keys(child, keys);
+	if (!json_is_object(node))
+		return;
+	for (size_t k = 0; keys[k]; k++)
+		json_object_del(node, keys[k]);
+	json_object_foreach(node, key, child)
+		remove_keys(child, keys);
+}
+
+char *jf_without(const char *json, const char *const keys[])
+{
+	json_t *root = json_loads(json, 0, NULL);
+	char *text;
+
+	if (!root)
+		return NULL;
+	remove_keys(root, keys);
+	text = json_dumps(root, JSON_COMPACT | JSON_SORT_KEYS);
+	json_decref(root);
+	return text;
+}

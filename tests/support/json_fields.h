@@ -17,6 +17,10 @@ int jf_bool(const char *json, const char *path, int *out);
 int jf_string(const char *json, const char *path, char *buf, size_t size);
 /* Number of elements of an array, or -1. */
 int jf_array_size(const char *json, const char *path);
+/* The document (compact, keys sorted) with every member whose key is in
+ * keys (NULL-terminated) removed at any depth: the part of a state that
+ * must not change, without its counters. malloc'd, or NULL if not JSON. */
+char *jf_without(const char *json, const char *const keys[]);
 
 #ifdef __cplusplus
 }

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * The patcher (bundles, signatures, linking) in plain types for
- * bundle_test.cc, and the byte surgery its refusal tests do on copies of
- * good bundles (done with libelf, so the damage is exactly where asked).
+ * bundle_test.cc (which damages copies of good bundles with
+ * tests/support/bundle_edit.h).
  */
 #ifndef SV_TEST_BUNDLE_SHIM_H
 #define SV_TEST_BUNDLE_SHIM_H
@@ -60,17 +60,6 @@ void bs_linked_free(struct bs_linked *l);
 size_t bs_check_size(void);
 size_t bs_check_fn_offset(void);
 
-/* In bytes (an ELF file), section name's file offset and size: 0, or -1. */
-int bs_section(const uint8_t *bytes, size_t size, const char *name, uint64_t *offset,
-	       uint64_t *len);
-/* Where the section header table is, and how big. 0 or -1. */
-int bs_section_headers(const uint8_t *bytes, size_t size, uint64_t *offset, uint64_t *len);
-/* Rewrites, in bytes, the type of the first relocation in section rela
- * (e.g. ".rela.text"), or the file offset of section name. 0 or -1. */
-int bs_set_reloc_type(uint8_t *bytes, size_t size, const char *rela, uint32_t type);
-int bs_set_section_offset(uint8_t *bytes, size_t size, const char *name, uint64_t offset);
-/* Rewrites the ELF header's e_type. */
-void bs_set_elf_type(uint8_t *bytes, uint16_t type);
 /* The offset of the magic in struct sv_patch_header. */
 size_t bs_header_magic_offset(void);
 

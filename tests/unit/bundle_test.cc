@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "bundle_edit.h"
 #include "bundle_shim.h"
 #include "elf_symbols.h"
 #include "process.h"
@@ -225,7 +226,7 @@ TEST(Bundle, TamperedBundleHasABadSignature)
 {
 	std::vector<uint8_t> bytes = read_bytes(built("good.svp"));
 	uint64_t off, len;
-	ASSERT_EQ(bs_section(bytes.data(), bytes.size(), ".text", &off, &len), 0);
+	ASSERT_EQ(bundle_edit_section(bytes.data(), bytes.size(), ".text", &off, &len), 0);
 	bytes[off] ^= 0x01;
 	Opened o(bytes);
 	ASSERT_NE(o.b, nullptr) << o.err;
@@ -256,7 +257,7 @@ TEST(Bundle, TruncatedBundleIsRefused)
 TEST(Bundle, ObjectThatIsNotRelocatableIsRefused)
 {
 	std::vector<uint8_t> bytes = read_bytes(built("good.svp"));
-	bs_set_elf_type(bytes.data(), 2 /* ET_EXEC */);
+	bundle_edit_elf_type(bytes.data(), 2 /* ET_EXEC */);
 	Opened o(bytes);
 	EXPECT_EQ(o.b, nullptr);
 	EXPECT_NE(std::strstr(o.err, "ELF type 2, not a relocatable object"), nullptr) << o.err;
@@ -266,7 +267,7 @@ TEST(Bundle, WrongMagicIsRefused)
 {
 	std::vector<uint8_t> bytes = read_bytes(built("good.svp"));
 	uint64_t off, len;
-	ASSERT_EQ(bs_section(bytes.data(), bytes.size(), ".svp.patch", &off, &len), 0);
+	ASSERT_EQ(bundle_edit_section(bytes.data(), bytes.size(), ".svp.patch", &off, &len), 0);
 	bytes[off + bs_header_magic_offset()] ^= 0xff;
 	Opened o(bytes);
 	EXPECT_EQ(o.b, nullptr);
@@ -276,16 +277,29 @@ TEST(Bundle, WrongMagicIsRefused)
 TEST(Bundle, SectionOutOfBoundsIsRefused)
 {
 	std::vector<uint8_t> bytes = read_bytes(built("good.svp"));
-	ASSERT_EQ(bs_set_section_offset(bytes.data(), bytes.size(), ".svp.checks", 0xffffff00), 0);
+	ASSERT_EQ(bundle_edit_section_offset(bytes.data(), bytes.size(), ".svp.checks", 0xffffff00),
+		  0);
 	Opened o(bytes);
 	EXPECT_EQ(o.b, nullptr);
-	EXPECT_NE(std::strstr(o.err, "out of bounds"), nullptr) << o.err;
+	EXPECT_NE(std::strstr(o.err, "section .svp.checks (0x"), nullptr) << o.err;
+	EXPECT_NE(std::strstr(o.err, "at 0xffffff00) is out of bounds"), nullptr) << o.err;
+}
+
+// The names are in a section too: it is checked before any name is read.
+TEST(Bundle, SectionNamesOutOfBoundsAreRefused)
+{
+	std::vector<uint8_t> bytes = read_bytes(built("good.svp"));
+	ASSERT_EQ(bundle_edit_section_offset(bytes.data(), bytes.size(), ".shstrtab", 0xffffff00),
+		  0);
+	Opened o(bytes);
+	EXPECT_EQ(o.b, nullptr);
+	EXPECT_NE(std::strstr(o.err, "section holding the section names (0x"), nullptr) << o.err;
 }
 
 TEST(Bundle, UnsupportedRelocationIsRefusedNamingItsPlace)
 {
 	std::vector<uint8_t> bytes = read_bytes(built("good.svp"));
-	ASSERT_EQ(bs_set_reloc_type(bytes.data(), bytes.size(), ".rela.text", kRelocGotpcrel), 0);
+	ASSERT_EQ(bundle_edit_reloc_type(bytes.data(), bytes.size(), ".rela.text", kRelocGotpcrel), 0);
 	Opened o(bytes);
 	Guest guest(env("SV_GUEST_KERNEL"));
 	ASSERT_NE(o.b, nullptr) << o.err;
@@ -376,6 +390,70 @@ TEST(SwapBuild, KeygenWritesAPrivateSecretKey)
 	fs::remove_all(dir);
 }
 
+// bundle-mutate (which makes the integration tests' damaged bundles) run
+// on good.svp with its options and edit; the mutant's bytes, empty if it
+// failed.
+std::vector<uint8_t> mutant(const std::vector<std::string> &options,
+			    const std::vector<std::string> &edit)
+{
+	fs::path dir = fs::temp_directory_path() / ("mutate-test-" + std::to_string(getpid()));
+	fs::create_directories(dir);
+	std::string out = (dir / "mutant.svp").string();
+	std::vector<std::string> words = {env("SV_BUNDLE_MUTATE")};
+	words.insert(words.end(), options.begin(), options.end());
+	words.insert(words.end(), {built("good.svp"), out});
+	words.insert(words.end(), edit.begin(), edit.end());
+	std::vector<const char *> argv;
+	for (const std::string &w : words)
+		argv.push_back(w.c_str());
+	argv.push_back(nullptr);
+	proc_result res;
+	EXPECT_EQ(proc_run(argv.data(), 60, &res), 0);
+	EXPECT_EQ(res.status, 0) << res.err;
+	proc_free(&res);
+	std::vector<uint8_t> bytes = read_bytes(out);
+	fs::remove_all(dir);
+	return bytes;
+}
+
+// Signed again after the edit, so the relocation is all that is wrong.
+TEST(BundleMutate, RelocationChangedAndSignedAgainFailsOnlyToLink)
+{
+	Opened o(mutant({"--sign", built("trusted.key")}, {"reloc", ".rela.text", "9"}));
+	Guest guest(env("SV_GUEST_KERNEL"));
+	ASSERT_NE(o.b, nullptr) << o.err;
+	char err[BS_ERR] = "";
+	EXPECT_EQ(bs_verify(o.b, built("trusted.pub").c_str(), err), 0) << err;
+	bs_linked l;
+	EXPECT_EQ(bs_link(o.b, guest.g, kArea, kHalf, &l, err), -1);
+	EXPECT_NE(std::strstr(err, "unsupported relocation R_X86_64_GOTPCREL at .text+0x"), nullptr)
+		<< err;
+}
+
+TEST(BundleMutate, FlippedByteBreaksOnlyTheSignature)
+{
+	Opened o(mutant({}, {"flip", ".text"}));
+	Guest guest(env("SV_GUEST_KERNEL"));
+	ASSERT_NE(o.b, nullptr) << o.err;
+	char err[BS_ERR] = "";
+	EXPECT_EQ(bs_verify(o.b, built("trusted.pub").c_str(), err), -3) << err;
+	bs_linked l;
+	ASSERT_EQ(bs_link(o.b, guest.g, kArea, kHalf, &l, err), 0) << err;
+	bs_linked_free(&l);
+}
+
+// A damaged ELF is refused for what is wrong with the file: the
+// signature is never reached (it could not even be found).
+TEST(BundleMutate, TruncatedOrMisplacedSectionIsAnElfRefusal)
+{
+	Opened cut(mutant({}, {"truncate"}));
+	EXPECT_EQ(cut.b, nullptr);
+	EXPECT_NE(std::strstr(cut.err, "truncated or corrupted: "), nullptr) << cut.err;
+	Opened moved(mutant({}, {"offset", ".text", "0x7fffff00"}));
+	EXPECT_EQ(moved.b, nullptr);
+	EXPECT_NE(std::strstr(moved.err, "section .text (0x"), nullptr) << moved.err;
+}
+
 // Random damage never crashes the patcher: every mutant opens or is
 // refused, and those that open are verified and linked without harm
 // (ASan and UBSan abort the test otherwise).
@@ -385,7 +463,7 @@ TEST(Bundle, RandomDamageNeverCrashes)
 	Guest guest(env("SV_GUEST_KERNEL"));
 	ASSERT_NE(guest.g, nullptr) << guest.err;
 	uint64_t shoff, shlen;
-	ASSERT_EQ(bs_section_headers(good.data(), good.size(), &shoff, &shlen), 0);
+	ASSERT_EQ(bundle_edit_section_headers(good.data(), good.size(), &shoff, &shlen), 0);
 	std::mt19937_64 rng(20261123);
 	int opened = 0, refused = 0;
 

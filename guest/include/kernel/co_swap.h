@@ -54,16 +54,18 @@ struct co_swap;
  * tsc_khz) from the call's start, so they sum to its duration; a phase the
  * swap never reached is 0, and an aborted swap's complete_ns is the time
  * its abort took. */
-#define CO_SWAP_BLOCKERS_MAX 256
+#define CO_SWAP_WHY_MAX 256
 struct co_swap_report {
 	uint64_t forward_ns, block_ns, transfer_ns, complete_ns;
 	/* The longest any call waited on the mediator in this swap. */
 	uint64_t longest_blocked_ns;
-	/* On CO_SWAP_ETIMEDOUT: the phase that timed out and, per CPU, the
-	 * calls still inside and the threads making them, e.g. "block phase
-	 * timed out: cpu 1: 2 calls inside, threads 0xffff8000123 (2 calls)".
+	/* Why it aborted. On CO_SWAP_ETIMEDOUT: the phase that timed out and,
+	 * per CPU, the calls still inside and the threads making them, e.g.
+	 * "block phase timed out: cpu 1: 2 calls inside, threads
+	 * 0xffff8000123 (2 calls)". On CO_SWAP_ETRANSFER: which side of the
+	 * transfer failed, e.g. "the new root's import of format 0 failed".
 	 * Otherwise empty. Always NUL-terminated. */
-	char blockers[CO_SWAP_BLOCKERS_MAX];
+	char why[CO_SWAP_WHY_MAX];
 };
 
 /* Swaps `id` over to `to` (a root not in any GTT entry, in its initial
