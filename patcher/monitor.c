@@ -123,9 +123,12 @@ static int revert_steps(struct monitor *m, struct patch_record *rec, long handle
 			continue;
 		ret = monitor_step(m, rec, step, &answer, err);
 		if (!ret)
-			monitor_progress(m, "reverted", json_pack("{s:O}", "step", step),
-					 "  reverted %s %lld", json_string_value(json_object_get(step, "step")),
-					 json_integer_value(json_object_get(step, "change")));
+			monitor_progress(m, "reverted", json_pack("{s:O, s:O}", "step", step, "answer",
+								  answer),
+					 "  reverted %s %lld: %lld changed back",
+					 json_string_value(json_object_get(step, "step")),
+					 json_integer_value(json_object_get(step, "change")),
+					 json_integer_value(json_object_get(answer, "done")));
 		json_decref(answer);
 		json_decref(step);
 	}
