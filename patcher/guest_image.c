@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "elf_symbols.h"
+#include "fail.h"
 
 /* Every definition as read, before names are merged. */
 struct definition {
@@ -125,27 +126,44 @@ static int read_build_id(Elf *elf, struct guest_image *img, char *err, size_t er
 	return -1;
 }
 
+static void close_elf(Elf *elf, int fd)
+{
+	if (elf)
+		elf_end(elf);
+	if (fd >= 0)
+		close(fd);
+}
+
+/* The ELF file at path, open for reading; NULL with err. */
+static Elf *open_elf(const char *path, int *fd, char *err, size_t errlen)
+{
+	Elf *elf = NULL;
+
+	*fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (*fd >= 0 && elf_version(EV_CURRENT) != EV_NONE &&
+	    (elf = elf_begin(*fd, ELF_C_READ, NULL)) && elf_kind(elf) == ELF_K_ELF)
+		return elf;
+	snprintf(err, errlen, "%s: cannot read as ELF: %s", path,
+		 *fd < 0 ? "cannot open" : elf_errmsg(-1));
+	close_elf(elf, *fd);
+	return NULL;
+}
+
 int guest_image_open(const char *path, struct guest_image *img, char *err, size_t errlen)
 {
 	int fd, rc = -1;
-	Elf *elf = NULL;
+	Elf *elf;
 
 	*img = (struct guest_image){ 0 };
 	if (!(img->path = strdup(path))) {
 		snprintf(err, errlen, "%s: out of memory", path);
 		return -1;
 	}
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0 || elf_version(EV_CURRENT) == EV_NONE ||
-	    !(elf = elf_begin(fd, ELF_C_READ, NULL)) || elf_kind(elf) != ELF_K_ELF)
-		snprintf(err, errlen, "%s: cannot read as ELF: %s", path,
-			 fd < 0 ? "cannot open" : elf_errmsg(-1));
-	else if (!read_build_id(elf, img, err, errlen))
-		rc = read_symbols(elf, img, err, errlen);
-	if (elf)
-		elf_end(elf);
-	if (fd >= 0)
-		close(fd);
+	if ((elf = open_elf(path, &fd, err, errlen))) {
+		if (!read_build_id(elf, img, err, errlen))
+			rc = read_symbols(elf, img, err, errlen);
+		close_elf(elf, fd);
+	}
 	if (rc)
 		guest_image_close(img);
 	return rc;
@@ -177,4 +195,108 @@ enum guest_lookup guest_image_lookup(const struct guest_image *img, const char *
 		return GUEST_SYMBOL_AMBIGUOUS;
 	*addr = s->addr;
 	return GUEST_SYMBOL_FOUND;
+}
+
+struct function_query {
+	const char *name;
+	uint64_t addr, size;
+};
+
+static int match_function(const char *name, const GElf_Sym *sym, void *ctx)
+{
+	struct function_query *q = ctx;
+
+	if (GELF_ST_TYPE(sym->st_info) != STT_FUNC || sym->st_value != q->addr ||
+	    strcmp(name, q->name))
+		return 0;
+	q->size = sym->st_size;
+	return 1;
+}
+
+/* The file is read again, after guest_image_open: it must be the same build. */
+static int same_build(Elf *elf, const struct guest_image *img)
+{
+	uint8_t id[SV_PATCH_BUILD_ID_MAX];
+	size_t len;
+
+	return !elf_build_id(elf, id, sizeof(id), &len) && len == img->build_id_len &&
+	       !memcmp(id, img->build_id, len);
+}
+
+static int holds(const GElf_Shdr *sh, uint64_t addr, uint64_t size)
+{
+	return sh->sh_type == SHT_PROGBITS && (sh->sh_flags & SHF_EXECINSTR) &&
+	       addr >= sh->sh_addr && addr - sh->sh_addr <= sh->sh_size &&
+	       size <= sh->sh_size - (addr - sh->sh_addr);
+}
+
+/* fn's bytes in the file, in the executable section holding all of them;
+ * NULL if none does. */
+static const uint8_t *find_code(Elf *elf, const struct guest_function *fn)
+{
+	Elf_Scn *scn = NULL;
+	GElf_Shdr sh;
+	Elf_Data *d;
+
+	while ((scn = elf_nextscn(elf, scn))) {
+		if (!gelf_getshdr(scn, &sh) || !holds(&sh, fn->addr, fn->size))
+			continue;
+		d = elf_getdata(scn, NULL);
+		if (!d || d->d_size != sh.sh_size)
+			return NULL;
+		return (const uint8_t *)d->d_buf + (fn->addr - sh.sh_addr);
+	}
+	return NULL;
+}
+
+static int read_function(Elf *elf, const struct guest_image *img, const char *name,
+			 struct guest_function *fn, char *err, size_t errlen)
+{
+	struct function_query q = { name, fn->addr, 0 };
+	const uint8_t *code;
+
+	if (!same_build(elf, img))
+		return patcher_fail(err, errlen, img->path,
+				    "the file changed since it was read (build-id differs)");
+	if (elf_visit_symbols(elf, match_function, &q) <= 0 || !q.size)
+		return patcher_fail(err, errlen, img->path,
+				    "%s is not a function with a size in the symbol table", name);
+	fn->size = q.size;
+	if (!(code = find_code(elf, fn)))
+		return patcher_fail(err, errlen, img->path,
+				    "%s: its %zu bytes at 0x%llx are not in an executable section",
+				    name, fn->size, (unsigned long long)fn->addr);
+	if (!(fn->bytes = malloc(fn->size)))
+		return patcher_fail(err, errlen, img->path, "out of memory reading %s", name);
+	memcpy(fn->bytes, code, fn->size);
+	return 0;
+}
+
+int guest_image_function(const struct guest_image *img, const char *name,
+			 struct guest_function *fn, char *err, size_t errlen)
+{
+	enum guest_lookup found;
+	int fd, rc = -1;
+	Elf *elf;
+
+	*fn = (struct guest_function){ 0 };
+	found = guest_image_lookup(img, name, &fn->addr);
+	if (found == GUEST_SYMBOL_MISSING)
+		return patcher_fail(err, errlen, img->path, "no symbol %s", name);
+	if (found == GUEST_SYMBOL_AMBIGUOUS)
+		return patcher_fail(err, errlen, img->path,
+				    "%s is defined locally more than once, never globally", name);
+	if ((elf = open_elf(img->path, &fd, err, errlen))) {
+		rc = read_function(elf, img, name, fn, err, errlen);
+		close_elf(elf, fd);
+	}
+	if (rc)
+		guest_function_free(fn);
+	return rc;
+}
+
+void guest_function_free(struct guest_function *fn)
+{
+	free(fn->bytes);
+	*fn = (struct guest_function){ 0 };
 }

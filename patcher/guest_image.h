@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /* The guest kernel image a patch is built for and linked against: its GNU
- * build-id and the symbols a patch module may refer to. */
+ * build-id, the symbols a patch module may refer to, and the code of the
+ * functions a binary patch replaces. */
 #ifndef SV_PATCHER_GUEST_IMAGE_H
 #define SV_PATCHER_GUEST_IMAGE_H
 
@@ -45,6 +46,22 @@ enum guest_lookup {
  * definition, else the only local one. */
 enum guest_lookup guest_image_lookup(const struct guest_image *img, const char *name,
 				     uint64_t *addr);
+
+/* A function's code as the file holds it, for planning a patch site. */
+struct guest_function {
+	uint64_t addr;
+	size_t size;        /* st_size */
+	uint8_t *bytes;     /* a copy of [addr, addr + size) */
+};
+
+/* Reads function `name`, bound as guest_image_lookup binds it, from img's
+ * file (again: it must still have img's build-id). Returns 0 (free with
+ * guest_function_free), or -1 with err: no such symbol, ambiguous, not a
+ * function with a size (e.g. an assembly label), or not in an executable
+ * section. */
+int guest_image_function(const struct guest_image *img, const char *name,
+			 struct guest_function *fn, char *err, size_t errlen);
+void guest_function_free(struct guest_function *fn);
 
 #ifdef __cplusplus
 }
