@@ -49,7 +49,7 @@ int monitor_step(struct monitor *m, struct patch_record *rec, json_t *step, json
 	json_int_t status;
 
 	*answer = NULL;
-	if (m->opt->timeout_ms)
+	if (m->opt->timeout_ms && !json_object_get(step, "timeout_ms"))
 		json_object_set_new(step, "timeout_ms", json_integer(m->opt->timeout_ms));
 	if (journal_started(rec, step, err))
 		return -1;
@@ -150,7 +150,8 @@ int monitor_revert(struct monitor *m, struct patch_record *rec, const char *reas
 	if (handle >= 0) {
 		if (revert_steps(m, rec, handle, err))
 			return -1;
-		unload = json_pack("{s:s, s:I}", "step", "unload", "handle", (json_int_t)handle);
+		unload = json_pack("{s:s, s:I, s:I}", "step", "unload", "handle", (json_int_t)handle,
+				   "timeout_ms", (json_int_t)MONITOR_UNLOAD_TIMEOUT_MS);
 		if (monitor_step(m, rec, unload, &answer, err)) {
 			json_decref(unload);
 			json_decref(answer);
