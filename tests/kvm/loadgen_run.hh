@@ -52,14 +52,33 @@ inline std::string take_report(const std::string &json)
 	return report;
 }
 
+struct ProgramRun {
+	int status = -1; // exit status, 128 + signal, -1 on timeout, -errno if it never ran
+	std::string out, err;
+};
+
+// Runs args to completion, killed after timeout_s.
+inline ProgramRun run_program(const std::vector<std::string> &args, int timeout_s)
+{
+	proc_result res{};
+	ProgramRun out;
+	int spawn = proc_run(c_argv(args).data(), timeout_s, &res);
+
+	out.status = spawn ? spawn : res.status;
+	out.out = res.out ? res.out : "";
+	out.err = res.err ? res.err : "";
+	proc_free(&res);
+	return out;
+}
+
 // Runs to completion; the JSON report path is the last argument.
 inline Loadgen run_loadgen(const std::vector<std::string> &args, int timeout_s)
 {
-	proc_result res{};
+	ProgramRun run = run_program(args, timeout_s);
 	Loadgen out;
-	out.status = proc_run(c_argv(args).data(), timeout_s, &res);
-	out.err = std::string(res.out ? res.out : "") + (res.err ? res.err : "");
-	proc_free(&res);
+
+	out.status = run.status;
+	out.err = run.out + run.err;
 	out.json = take_report(args.back());
 	return out;
 }

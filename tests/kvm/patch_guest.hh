@@ -16,10 +16,7 @@
 #include "loadgen_run.hh"
 #include "running_guest.hh"
 
-struct Swapctl {
-	int status = -1;
-	std::string out, err;
-};
+using Swapctl = ProgramRun;
 
 inline std::string bundle_path(const std::string &name)
 {
@@ -50,13 +47,7 @@ public:
 			full.push_back("--json");
 		full.push_back("patch");
 		full.insert(full.end(), args.begin(), args.end());
-		proc_result res{};
-		Swapctl out;
-		out.status = proc_run(c_argv(full).data(), 600, &res);
-		out.out = res.out ? res.out : "";
-		out.err = res.err ? res.err : "";
-		proc_free(&res);
-		return out;
+		return run_program(full, 600);
 	}
 
 	// The guest's view of classes, objects and modules (update-info).
