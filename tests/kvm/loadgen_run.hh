@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "programs.hh"
 #include "running_guest.hh"
 
 struct Loadgen {
@@ -33,15 +34,6 @@ inline std::vector<std::string> loadgen_argv(const RunningGuest &g, const std::s
 		 "--requests", std::to_string(requests), "--json", json };
 }
 
-inline std::vector<const char *> c_argv(const std::vector<std::string> &args)
-{
-	std::vector<const char *> argv;
-	for (const auto &a : args)
-		argv.push_back(a.c_str());
-	argv.push_back(nullptr);
-	return argv;
-}
-
 // The report the run left in `json` (which is removed).
 inline std::string take_report(const std::string &json)
 {
@@ -50,25 +42,6 @@ inline std::string take_report(const std::string &json)
 	std::free(text);
 	unlink(json.c_str());
 	return report;
-}
-
-struct ProgramRun {
-	int status = -1; // exit status, 128 + signal, -1 on timeout, -errno if it never ran
-	std::string out, err;
-};
-
-// Runs args to completion, killed after timeout_s.
-inline ProgramRun run_program(const std::vector<std::string> &args, int timeout_s)
-{
-	proc_result res{};
-	ProgramRun out;
-	int spawn = proc_run(c_argv(args).data(), timeout_s, &res);
-
-	out.status = spawn ? spawn : res.status;
-	out.out = res.out ? res.out : "";
-	out.err = res.err ? res.err : "";
-	proc_free(&res);
-	return out;
 }
 
 // Runs to completion; the JSON report path is the last argument.
