@@ -166,32 +166,47 @@ int monitor_revert(struct monitor *m, struct patch_record *rec, const char *reas
 	return 0;
 }
 
-/* A patch that had passed its checks is committed (COMMIT is idempotent);
- * anything else half done is rolled back. */
+/* A patch left committing had passed its checks: it is committed (COMMIT
+ * is idempotent). Unless the guest has no module of it: a VM started
+ * since on the same socket holds nothing of it, and committing could
+ * never succeed; failing here would stop every later monitor too. */
+static int recover_commit(struct monitor *m, struct patch_record *r, char err[MONITOR_ERR_MAX])
+{
+	const char *id = patch_record_id(r);
+	long handle = monitor_guest_handle(m, id, err);
+	json_t *commit, *answer = NULL;
+	int ret;
+
+	if (handle < -1)
+		return -1;
+	if (handle == -1)
+		return monitor_revert(m, r, "the guest has none of it (the VM was restarted?)", err);
+	commit = json_pack("{s:s, s:I}", "step", "commit", "handle", (json_int_t)handle);
+	ret = monitor_step(m, r, commit, &answer, err) ||
+	      journal_state(r, PATCH_COMMITTED, NULL, err) ? -1 : 0;
+	json_decref(commit);
+	json_decref(answer);
+	if (!ret)
+		monitor_progress(m, "committed", json_pack("{s:s}", "id", id),
+				 "committed %s (its checks had passed)", id);
+	return ret;
+}
+
+/* Finishes what a killed monitor left: a patch that had passed its checks
+ * is committed, anything else half done (applying, or rolling back) is
+ * rolled back. */
 static int recover(struct monitor *m, char err[MONITOR_ERR_MAX])
 {
 	for (size_t i = m->nrecords; i-- > 0;) {
 		struct patch_record *r = &m->records[i];
-		const char *id = patch_record_id(r);
-		json_t *commit, *answer = NULL;
-		long handle;
 		int ret = 0;
 
-		if (r->state == PATCH_APPLYING || r->state == PATCH_ROLLING_BACK) {
+		if (r->state == PATCH_APPLYING)
 			ret = monitor_revert(m, r, "the monitor stopped while applying it", err);
-		} else if (r->state == PATCH_COMMITTING) {
-			handle = monitor_guest_handle(m, id, err);
-			if (handle < 0)
-				return -1;
-			commit = json_pack("{s:s, s:I}", "step", "commit", "handle", (json_int_t)handle);
-			ret = monitor_step(m, r, commit, &answer, err) ||
-			      journal_state(r, PATCH_COMMITTED, NULL, err);
-			json_decref(commit);
-			json_decref(answer);
-			if (!ret)
-				monitor_progress(m, "committed", json_pack("{s:s}", "id", id),
-						 "committed %s (its checks had passed)", id);
-		}
+		else if (r->state == PATCH_ROLLING_BACK)
+			ret = monitor_revert(m, r, "the monitor stopped while rolling it back", err);
+		else if (r->state == PATCH_COMMITTING)
+			ret = recover_commit(m, r, err);
 		if (ret)
 			return -1;
 	}
