@@ -15,7 +15,9 @@
  *
  * A torn last line (the kill came mid-write) is ignored: the step it
  * would have announced had not started. A lock file keeps two monitors
- * off one directory.
+ * off one directory. For the crash tests, SV_JOURNAL_CRASH_AFTER=N in the
+ * environment kills the process right after the N-th line it made
+ * durable (docs/patch-bundles.md, "The journal").
  */
 #ifndef SV_PATCHER_JOURNAL_H
 #define SV_PATCHER_JOURNAL_H

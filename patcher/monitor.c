@@ -49,7 +49,7 @@ int monitor_step(struct monitor *m, struct patch_record *rec, json_t *step, json
 	json_int_t status;
 
 	*answer = NULL;
-	if (m->opt->timeout_ms)
+	if (m->opt->timeout_ms && !json_object_get(step, "timeout_ms"))
 		json_object_set_new(step, "timeout_ms", json_integer(m->opt->timeout_ms));
 	if (journal_started(rec, step, err))
 		return -1;
@@ -154,7 +154,8 @@ int monitor_revert(struct monitor *m, struct patch_record *rec, const char *reas
 	if (handle >= 0) {
 		if (revert_steps(m, rec, handle, err))
 			return -1;
-		unload = json_pack("{s:s, s:I}", "step", "unload", "handle", (json_int_t)handle);
+		unload = json_pack("{s:s, s:I, s:I}", "step", "unload", "handle", (json_int_t)handle,
+				   "timeout_ms", (json_int_t)MONITOR_UNLOAD_TIMEOUT_MS);
 		if (monitor_step(m, rec, unload, &answer, err)) {
 			json_decref(unload);
 			json_decref(answer);
@@ -169,17 +170,24 @@ int monitor_revert(struct monitor *m, struct patch_record *rec, const char *reas
 	return 0;
 }
 
-static int finish_commit(struct monitor *m, struct patch_record *r, char err[MONITOR_ERR_MAX])
+/* A patch left committing had passed its checks: it is committed (COMMIT
+ * is idempotent). Unless the guest has no module of it: a VM started
+ * since on the same socket holds nothing of it, and committing could
+ * never succeed; failing here would stop every later monitor too. */
+static int recover_commit(struct monitor *m, struct patch_record *r, char err[MONITOR_ERR_MAX])
 {
 	const char *id = patch_record_id(r);
 	long handle = monitor_guest_handle(m, id, err);
 	json_t *commit, *answer = NULL;
 	int ret;
 
-	if (handle < 0)
+	if (handle < -1)
 		return -1;
+	if (handle == -1)
+		return monitor_revert(m, r, "the guest has none of it (the VM was restarted?)", err);
 	commit = json_pack("{s:s, s:I}", "step", "commit", "handle", (json_int_t)handle);
-	ret = monitor_step(m, r, commit, &answer, err) || journal_state(r, PATCH_COMMITTED, NULL, err);
+	ret = monitor_step(m, r, commit, &answer, err) ||
+	      journal_state(r, PATCH_COMMITTED, NULL, err) ? -1 : 0;
 	json_decref(commit);
 	json_decref(answer);
 	if (!ret)
@@ -188,10 +196,11 @@ static int finish_commit(struct monitor *m, struct patch_record *r, char err[MON
 	return ret;
 }
 
-/* A patch that had passed its checks is committed (COMMIT is idempotent);
- * anything else half done is rolled back. One the guest does not let
- * finish (it is still busy with a step, say) stays as it is, said so, and
- * is tried again by the next monitor; the rest go on. */
+/* Finishes what a killed monitor left: a patch that had passed its checks
+ * is committed, anything else half done (applying, or rolling back) is
+ * rolled back. One the guest does not let finish (it is still busy with a
+ * step, say) stays as it is, said so, and is tried again by the next
+ * monitor; the rest go on. */
 static void recover(struct monitor *m)
 {
 	for (size_t i = m->nrecords; i-- > 0;) {
@@ -199,10 +208,12 @@ static void recover(struct monitor *m)
 		char err[MONITOR_ERR_MAX];
 		int ret = 0;
 
-		if (r->state == PATCH_APPLYING || r->state == PATCH_ROLLING_BACK)
+		if (r->state == PATCH_APPLYING)
 			ret = monitor_revert(m, r, "the monitor stopped while applying it", err);
+		else if (r->state == PATCH_ROLLING_BACK)
+			ret = monitor_revert(m, r, "the monitor stopped while rolling it back", err);
 		else if (r->state == PATCH_COMMITTING)
-			ret = finish_commit(m, r, err);
+			ret = recover_commit(m, r, err);
 		if (ret)
 			monitor_progress(m, "unfinished", json_pack("{s:s, s:s, s:s}", "id",
 					 patch_record_id(r), "state", patch_state_name(r->state),

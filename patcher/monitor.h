@@ -28,6 +28,11 @@
 
 #define MONITOR_ERR_MAX 1024
 #define MONITOR_BATCH 16 /* instances per INSTANCES step */
+/* UNLOAD waits until every thread alive then has ended (one may still run
+ * the module's code). That is no hot swap: a thread that held a swap up
+ * past --timeout is what the rollback's UNLOAD waits out, so it gets the
+ * longest wait the VMM allows (CONTROL_STEP_TIMEOUT_MS_MAX) instead. */
+#define MONITOR_UNLOAD_TIMEOUT_MS 60000u
 
 struct monitor_options {
 	const char *socket;
@@ -65,7 +70,8 @@ int monitor_revert(struct monitor *m, struct patch_record *rec, const char *reas
 		   char err[MONITOR_ERR_MAX]);
 
 /* Sends one step, journaling it before and after; *answer is the guest's
- * answer. A step whose answer says it failed returns -1 with err. */
+ * answer. A step whose answer says it failed returns -1 with err. A step
+ * without "timeout_ms" of its own gets --timeout's. */
 int monitor_step(struct monitor *m, struct patch_record *rec, json_t *step, json_t **answer,
 		 char err[MONITOR_ERR_MAX]);
 

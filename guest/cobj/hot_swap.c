@@ -346,13 +346,14 @@ static int abort_swap(struct co_swap *s, int error, struct swap_clock *clock)
 	return error;
 }
 
-/* Says what `phase` waited for before the abort releases anyone. */
-static int timed_out(struct co_swap *s, const char *what, uint64_t *phase_ns,
-		     struct swap_clock *clock)
+/* Says what `phase` waited for before the abort releases anyone: the
+ * tracked calls, and in the forward phase (`alive`) the older threads. */
+static int timed_out(struct co_swap *s, const char *what, const struct generation_request *alive,
+		     uint64_t *phase_ns, struct swap_clock *clock)
 {
 	lap(clock, phase_ns);
 	swap_describe_blockers(clock->report->why, sizeof(clock->report->why), what, s->cpu,
-			       cpus_online());
+			       cpus_online(), alive);
 	return abort_swap(s, CO_SWAP_ETIMEDOUT, clock);
 }
 
@@ -363,11 +364,11 @@ static int run_phases(struct co_swap *s, uint64_t deadline, struct swap_clock *c
 	generation_request_into(&s->quiescence, forward_quiesced, s);
 	if (wait_until(s, forward_is_quiet, deadline) != 0)
 		return timed_out(s, "forward phase timed out waiting for the threads "
-				 "alive at its start to end", &r->forward_ns, clock);
+				 "alive at its start to end", &s->quiescence, &r->forward_ns, clock);
 	lap(clock, &r->forward_ns);
 	set_phase(s, BLOCK);
 	if (wait_until(s, sealed, deadline) != 0)
-		return timed_out(s, "block phase timed out waiting for calls to drain",
+		return timed_out(s, "block phase timed out waiting for calls to drain", NULL,
 				 &r->block_ns, clock);
 	lap(clock, &r->block_ns);
 	if (transfer(s, r->why, sizeof(r->why)) != 0) {

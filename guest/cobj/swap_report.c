@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * The words of a hot swap's report (cobj/swap_report.h): which CPUs and
- * threads a timed-out swap waited for. Read from the live per-CPU counts
+ * threads a timed-out swap waited for: the calls it tracks and, in the
+ * forward phase, the threads older than the swap that it waits out. Read from the live per-CPU counts
  * without their owners' cooperation, so a description is a snapshot that
  * calls may have moved past by the time it is read: good enough to name
  * a thread that stays inside, which is what an operator needs.
@@ -10,6 +11,7 @@
 #include <stdbool.h>
 
 #include <kernel/co_transfer.h>
+#include <kernel/generation.h>
 #include <kernel/kernel.h>
 #include <kernel/printf.h>
 
@@ -66,8 +68,34 @@ static void say_threads(struct text *t, struct thread *const inside[SWAP_INSIDE_
 		say(t, ", %lld more unnamed", (long long)(calls - named));
 }
 
+/* Names the threads the forward phase waits for on `cpu`: alive since
+ * before the swap, they may be inside the object on calls the mediator
+ * never saw, and nothing else can name them. */
+static void say_alive(struct text *t, const struct generation_request *alive, unsigned cpu,
+		      const char *sep)
+{
+	struct thread *threads[SWAP_INSIDE_MAX];
+	unsigned n = generation_waiting_for(alive, cpu, threads, SWAP_INSIDE_MAX);
+
+	if (!n)
+		return;
+	say(t, "%s still alive from before the swap: ", sep);
+	for (unsigned i = 0; i < n && i < SWAP_INSIDE_MAX; i++)
+		say(t, "%sthread %p", i ? ", " : "", (void *)threads[i]);
+	if (n > SWAP_INSIDE_MAX)
+		say(t, ", %u more", n - SWAP_INSIDE_MAX);
+}
+
+static bool cpu_blocks(const struct swap_cpu *c, const struct generation_request *alive,
+		       unsigned cpu)
+{
+	return __atomic_load_n(&c->in_flight, __ATOMIC_SEQ_CST) > 0 ||
+	       (alive && generation_waiting_for(alive, cpu, NULL, 0));
+}
+
 void swap_describe_blockers(char *out, size_t cap, const char *what,
-			    const struct swap_cpu *cpus, unsigned ncpus)
+			    const struct swap_cpu *cpus, unsigned ncpus,
+			    const struct generation_request *alive)
 {
 	struct text t = { out, cap, 0 };
 	bool any = false;
@@ -80,13 +108,17 @@ void swap_describe_blockers(char *out, size_t cap, const char *what,
 		int64_t calls = __atomic_load_n(&cpus[cpu].in_flight, __ATOMIC_SEQ_CST);
 		struct thread *inside[SWAP_INSIDE_MAX];
 
-		if (calls <= 0)
+		if (!cpu_blocks(&cpus[cpu], alive, cpu))
 			continue;
-		for (unsigned i = 0; i < SWAP_INSIDE_MAX; i++)
-			inside[i] = __atomic_load_n(&cpus[cpu].inside[i], __ATOMIC_RELAXED);
-		say(&t, "%s cpu %u: %lld call%s inside", any ? ";" : ":", cpu, (long long)calls,
-		    plural((uint64_t)calls));
-		say_threads(&t, inside, calls);
+		say(&t, "%s cpu %u:", any ? ";" : ":", cpu);
+		if (calls > 0) {
+			for (unsigned i = 0; i < SWAP_INSIDE_MAX; i++)
+				inside[i] = __atomic_load_n(&cpus[cpu].inside[i], __ATOMIC_RELAXED);
+			say(&t, " %lld call%s inside", (long long)calls, plural((uint64_t)calls));
+			say_threads(&t, inside, calls);
+		}
+		if (alive)
+			say_alive(&t, alive, cpu, calls > 0 ? ";" : "");
 		any = true;
 	}
 	if (!any)

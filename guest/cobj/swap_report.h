@@ -25,11 +25,15 @@ struct swap_cpu {
 	struct thread *inside[SWAP_INSIDE_MAX];
 } __attribute__((aligned(64)));
 
+struct generation_request;
+
 /* Writes into out[cap] `what` timed out (the phase and what it waited
  * for) and, for each of the first `ncpus` CPUs with calls inside, how
- * many and whose. */
+ * many and whose; with `alive` (the forward phase's request), also the
+ * threads on each CPU that it still waits for to end. */
 void swap_describe_blockers(char *out, size_t cap, const char *what,
-			    const struct swap_cpu *cpus, unsigned ncpus);
+			    const struct swap_cpu *cpus, unsigned ncpus,
+			    const struct generation_request *alive);
 
 /* Writes into out[cap] which side of a state transfer in `format` failed
  * (`exported`: the export gave a state, so the import failed), and for

@@ -8,6 +8,7 @@
 struct generation_cpu {
 	struct spinlock lock;
 	uint64_t count[2];  /* live threads counted in each generation */
+	struct thread *threads[2]; /* and listed, to name them */
 	unsigned current;   /* index of the current generation */
 	uint64_t swaps;     /* swaps so far (read lock-free by requests) */
 	uint64_t wanted;    /* swap while swaps < wanted: a request waits */
@@ -24,6 +25,11 @@ void generation_thread_start(struct thread *t)
 
 	t->generation = g->current;
 	g->count[g->current]++;
+	t->gen_prev = NULL;
+	t->gen_next = g->threads[g->current];
+	if (t->gen_next)
+		t->gen_next->gen_prev = t;
+	g->threads[g->current] = t;
 	spin_unlock_irqrestore(&g->lock, flags);
 }
 
@@ -82,6 +88,12 @@ void generation_thread_exit(struct thread *t)
 	uint64_t flags = spin_lock_irqsave(&g->lock);
 
 	g->count[t->generation]--;
+	if (t->gen_prev)
+		t->gen_prev->gen_next = t->gen_next;
+	else
+		g->threads[t->generation] = t->gen_next;
+	if (t->gen_next)
+		t->gen_next->gen_prev = t->gen_prev;
 	spin_unlock_irqrestore(&g->lock, flags);
 	try_swaps(t->cpu);
 	complete_requests();
@@ -132,6 +144,24 @@ void generation_request_into(struct generation_request *r, void (*callback)(void
 {
 	r->heap_owned = 0;
 	submit(r, callback, arg);
+}
+
+unsigned generation_waiting_for(const struct generation_request *r, unsigned cpu,
+				struct thread **out, unsigned max)
+{
+	struct generation_cpu *g = &gens[cpu];
+	uint64_t flags = spin_lock_irqsave(&g->lock);
+	struct thread *t = g->swaps < r->target[cpu] ? g->threads[!g->current] : NULL;
+	unsigned n = 0;
+
+	/* Oldest first (the list is newest first): the likeliest to be stuck. */
+	while (t && t->gen_next)
+		t = t->gen_next;
+	for (; t; t = t->gen_prev, n++)
+		if (n < max)
+			out[n] = t;
+	spin_unlock_irqrestore(&g->lock, flags);
+	return n;
 }
 
 uint64_t generation_swaps(unsigned cpu)

@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "programs.hh"
 #include "running_guest.hh"
 
 struct Loadgen {
@@ -33,15 +34,6 @@ inline std::vector<std::string> loadgen_argv(const RunningGuest &g, const std::s
 		 "--requests", std::to_string(requests), "--json", json };
 }
 
-inline std::vector<const char *> c_argv(const std::vector<std::string> &args)
-{
-	std::vector<const char *> argv;
-	for (const auto &a : args)
-		argv.push_back(a.c_str());
-	argv.push_back(nullptr);
-	return argv;
-}
-
 // The report the run left in `json` (which is removed).
 inline std::string take_report(const std::string &json)
 {
@@ -55,12 +47,10 @@ inline std::string take_report(const std::string &json)
 // Runs to completion; the JSON report path is the last argument.
 inline Loadgen run_loadgen(const std::vector<std::string> &args, int timeout_s)
 {
-	proc_result res{};
+	ProgramRun run = run_program(args, timeout_s);
 	Loadgen out;
-	int ran = proc_run(c_argv(args).data(), timeout_s, &res);
-	out.status = ran ? ran : res.status;
-	out.err = std::string(res.out ? res.out : "") + (res.err ? res.err : "");
-	proc_free(&res);
+	out.status = run.status;
+	out.err = run.out + run.err;
 	out.json = take_report(args.back());
 	return out;
 }

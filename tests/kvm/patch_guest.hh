@@ -15,21 +15,9 @@
 
 #include "loadgen_run.hh"
 #include "running_guest.hh"
+#include "swapctl_patch.hh"
 
-struct Swapctl {
-	int status = -1;
-	std::string out, err;
-};
-
-inline std::string bundle_path(const std::string &name)
-{
-	return build_path("tests/patches/" + name + ".svp");
-}
-
-inline std::string test_key_path()
-{
-	return build_path("tests/patches/patch-test.pub");
-}
+using Swapctl = ProgramRun;
 
 class PatchGuest : public RunningGuest {
 public:
@@ -38,30 +26,36 @@ public:
 		return start(cpus, tag, why, { "--patch-key", test_key_path() });
 	}
 
-	// `swapctl -s SOCKET [--json] patch ARGS...`, with `env` (NAME=VALUE
-	// words) added to its environment.
+	// `swapctl -s SOCKET [--json] patch ARGS...` (swapctl_patch).
 	Swapctl patch(const std::vector<std::string> &args, bool json = false,
 		      const std::vector<std::string> &env = {})
 	{
-		std::vector<std::string> full = { "/usr/bin/env" };
-		full.insert(full.end(), env.begin(), env.end());
-		full.insert(full.end(), { build_path("tools/swapctl"), "-s", socket() });
-		if (json)
-			full.push_back("--json");
-		full.push_back("patch");
-		full.insert(full.end(), args.begin(), args.end());
-		proc_result res{};
-		Swapctl out;
-		int ran = proc_run(c_argv(full).data(), 600, &res);
-		out.status = ran ? ran : res.status;
-		out.out = res.out ? res.out : "";
-		out.err = res.err ? res.err : "";
-		proc_free(&res);
-		return out;
+		return swapctl_patch(socket(), args, json, env);
 	}
 
 	// The guest's view of classes, objects and modules (update-info).
 	std::string update_info() { return request(R"({"cmd":"update-info"})"); }
+
+	// Whether update-info shows b applied (its fragment, its module
+	// loaded) or rolled back (the other fragment, no module of it).
+	::testing::AssertionResult shows(const SeedBundle &b, bool applied)
+	{
+		std::string info = update_info();
+		bool loaded = has(info, R"("id":")" + std::string(b.id) + '"');
+
+		if (has(info, applied ? b.applied : b.rolled_back) && loaded == applied)
+			return ::testing::AssertionSuccess();
+		return ::testing::AssertionFailure()
+		       << b.id << (applied ? " not applied" : " not rolled back")
+		       << (loaded ? " (its module is loaded)" : " (no module of it)") << ": " << info;
+	}
+
+	std::vector<std::string> journal(const std::string &id) const
+	{
+		return patch_journal(socket(), id);
+	}
+
+	std::string listed_state(const std::string &id) { return ::listed_state(socket(), id); }
 
 	// Guest free pages once the heap caches are given back (guest-stats
 	// settled), for memory back at its baseline.
@@ -71,5 +65,42 @@ public:
 			     "stats.memory.pages_free");
 	}
 };
+
+// `patch apply` of b, committed and shown applied.
+inline void apply_ok(PatchGuest &g, const SeedBundle &b)
+{
+	Swapctl apply = g.patch({ "apply", bundle_path(b.file) });
+	ASSERT_EQ(apply.status, 0) << apply.out << apply.err;
+	ASSERT_TRUE(has(apply.out, "committed " + std::string(b.id))) << apply.out;
+	ASSERT_TRUE(g.shows(b, true));
+}
+
+// `patch rollback` of b, rolled back and shown so.
+inline void roll_back_ok(PatchGuest &g, const SeedBundle &b)
+{
+	Swapctl rollback = g.patch({ "rollback", b.id });
+	ASSERT_EQ(rollback.status, 0) << rollback.out << rollback.err;
+	ASSERT_TRUE(has(rollback.out, "rolled back " + std::string(b.id))) << rollback.out;
+	ASSERT_TRUE(g.shows(b, false));
+}
+
+inline void apply_then_roll_back(PatchGuest &g, const SeedBundle &b)
+{
+	apply_ok(g, b);
+	if (!::testing::Test::HasFatalFailure())
+		roll_back_ok(g, b);
+}
+
+// A first round of every seed bundle, under load, fills the guest's
+// caches (heap, patch area, file system), so that the free pages measured
+// afterwards, with no load running, are the baseline to come back to.
+inline void warm_up(PatchGuest &g, const std::string &tag)
+{
+	BackgroundLoad load;
+	ASSERT_TRUE(load.start(g, tag + "-warm-up"));
+	for (const SeedBundle &b : kSeeds)
+		apply_then_roll_back(g, b);
+	expect_all_right(load.stop(), 1);
+}
 
 #endif

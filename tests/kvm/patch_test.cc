@@ -21,43 +21,6 @@ unsigned cycles()
 	return env ? (unsigned)std::strtoul(env, nullptr, 10) : 20;
 }
 
-struct SeedBundle {
-	const char *file, *id;
-	// A fragment of update-info that holds exactly while it is applied.
-	const char *applied, *rolled_back;
-};
-
-const SeedBundle kSeeds[] = {
-	{ "descriptor_lock", "descriptor-lock",
-	  R"({"name":"descriptor_allocator","version":1})",
-	  R"({"name":"descriptor_allocator","version":0})" },
-	{ "fcm_unmap_check", "fcm-unmap-check", R"({"name":"fcm","version":1)",
-	  R"({"name":"fcm","version":0)" },
-	{ "partitioned_region", "partitioned-region", R"("partitioned-region")",
-	  R"("services":[)" },
-};
-
-bool has(const std::string &text, const std::string &part)
-{
-	return text.find(part) != std::string::npos;
-}
-
-void apply_then_roll_back(PatchGuest &g, const SeedBundle &b)
-{
-	Swapctl apply = g.patch({ "apply", bundle_path(b.file) });
-	ASSERT_EQ(apply.status, 0) << apply.out << apply.err;
-	ASSERT_TRUE(has(apply.out, "committed " + std::string(b.id))) << apply.out;
-	std::string info = g.update_info();
-	ASSERT_TRUE(has(info, b.applied)) << info;
-
-	Swapctl rollback = g.patch({ "rollback", b.id });
-	ASSERT_EQ(rollback.status, 0) << rollback.out << rollback.err;
-	ASSERT_TRUE(has(rollback.out, "rolled back " + std::string(b.id))) << rollback.out;
-	info = g.update_info();
-	ASSERT_TRUE(has(info, b.rolled_back)) << info;
-	ASSERT_FALSE(has(info, b.id)) << "the module is still loaded: " << info;
-}
-
 uint64_t objects_alive(PatchGuest &g)
 {
 	return field(g.request(R"({"cmd":"guest-stats"})"), "stats.memory.objects_alive");
@@ -70,13 +33,8 @@ TEST_P(PatchUnderLoad, EverySeedUpdateAppliesAndRollsBackWithEveryAnswerRight)
 	PatchGuest g;
 	std::string why;
 	ASSERT_TRUE(g.start_trusting_test_key(GetParam(), "patch-load", &why)) << why;
-	// A first round, under load too, fills the guest's caches (heap,
-	// patch area, file system); memory is measured with no load running.
-	BackgroundLoad warm_up;
-	ASSERT_TRUE(warm_up.start(g, "patch-warm-up"));
-	for (const SeedBundle &b : kSeeds)
-		apply_then_roll_back(g, b);
-	expect_all_right(warm_up.stop(), 1);
+	warm_up(g, "patch");
+	ASSERT_FALSE(HasFatalFailure());
 	uint64_t pages = g.free_pages(), objects = objects_alive(g);
 
 	BackgroundLoad load;

@@ -2,6 +2,7 @@
 /* The hosted side of interposition and hot swap: see co_swap_shim.h. */
 #include "co_swap_shim.h"
 
+#include <stdio.h>
 #include <time.h>
 
 #include <kernel/co_interpose.h>
@@ -39,6 +40,16 @@ void css_root_destroy(void *root)
 int css_hot_swap(void *id, void *to, uint64_t timeout_us, void **swap)
 {
 	return co_hot_swap(id, to, timeout_us, (struct co_swap **)swap);
+}
+
+int css_hot_swap_reported(void *id, void *to, uint64_t timeout_us, void **swap, char *blockers,
+			  size_t cap)
+{
+	struct co_swap_report report;
+	int error = co_hot_swap_reported(id, to, timeout_us, (struct co_swap **)swap, &report);
+
+	snprintf(blockers, cap, "%s", report.why);
+	return error;
 }
 
 void css_commit(void *swap)

@@ -10,6 +10,7 @@
 #ifndef SV_TEST_CO_SWAP_SHIM_H
 #define SV_TEST_CO_SWAP_SHIM_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #ifdef __cplusplus
@@ -25,6 +26,10 @@ void *css_root_of(void *id);
 void css_root_destroy(void *root); /* one never swapped in */
 
 int css_hot_swap(void *id, void *to, uint64_t timeout_us, void **swap);
+/* The same, with the report's account of what a timeout waited for
+ * copied into blockers[cap]. */
+int css_hot_swap_reported(void *id, void *to, uint64_t timeout_us, void **swap, char *blockers,
+			  size_t cap);
 void css_commit(void *swap);
 int css_rollback(void *swap, uint64_t timeout_us);
 void *css_old_root(void *swap);

@@ -8,7 +8,10 @@
 #include <array>
 #include <atomic>
 #include <chrono>
+#include <cstdio>
 #include <cstdint>
+#include <regex>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -231,10 +234,12 @@ TEST_F(CoSwap, CallsThatNeverEndAbortTheSwapByTimeoutAndNothingIsLost) {
   void *id = css_probe_create(), *original = css_root_of(id);
   ASSERT_NE(id, nullptr);
   int open = 0;
+  std::atomic<struct thread *> inside{nullptr};
   // A counted thread inside since before the swap: the forward phase
   // cannot end while it is.
   std::thread stuck = OnCpu(3, [&] {
     struct thread *t = cos_thread_begin();
+    inside = t;
     css_probe_gate(id, &open);
     cos_thread_end(t);
   });
@@ -247,8 +252,15 @@ TEST_F(CoSwap, CallsThatNeverEndAbortTheSwapByTimeoutAndNothingIsLost) {
       },
       3);  // CPU 3 is the stuck thread's
   void *to = css_probe_root(), *swap = nullptr;
-  EXPECT_EQ(css_hot_swap(id, to, 100'000, &swap), CSS_ETIMEDOUT);
+  char blockers[256];
+  EXPECT_EQ(css_hot_swap_reported(id, to, 100'000, &swap, blockers, sizeof(blockers)),
+            CSS_ETIMEDOUT);
   EXPECT_EQ(css_root_of(id), original);
+  // The call entered before the mediator: only its thread can be named.
+  char thread[32];
+  std::snprintf(thread, sizeof(thread), "thread %p", (void *)inside.load());
+  const std::regex names(std::string("forward phase timed out.* cpu 3: [^;]*") + thread);
+  EXPECT_TRUE(std::regex_search(blockers, names)) << blockers;
   load.Progress(kCpus * 8);  // the object keeps working
   __atomic_store_n(&open, 1, __ATOMIC_RELEASE);
   stuck.join();

@@ -39,6 +39,13 @@ int generation_request(void (*callback)(void *arg), void *arg);
 void generation_request_into(struct generation_request *r, void (*callback)(void *arg),
 			     void *arg);
 
+/* The threads on `cpu` that request `r` still waits for to end (those of
+ * the generation that must empty next, when the CPU still owes r a
+ * swap): how many there are, with up to `max` of them in `out`. A
+ * snapshot for reports: they may end as soon as it is taken. */
+unsigned generation_waiting_for(const struct generation_request *r, unsigned cpu,
+				struct thread **out, unsigned max);
+
 /* Thread accounting, called by the scheduler. */
 void generation_thread_start(struct thread *t);
 void generation_thread_exit(struct thread *t);

@@ -30,6 +30,9 @@ struct thread {
 	void *stack;
 	unsigned cpu;
 	unsigned generation;   /* index of the generation it is counted in */
+	/* Its place in that generation's list, by which a request that waits
+	 * on the generation names whom it waits for (kernel/generation.h). */
+	struct thread *gen_prev, *gen_next;
 	unsigned flags;
 	int state;             /* enum thread_state */
 	uint64_t wake_tsc;     /* asleep on the sleepers list: when to wake */
