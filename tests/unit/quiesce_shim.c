@@ -160,3 +160,12 @@ uint64_t qss_new_thread(struct qss_guest *g, uint64_t top, uint64_t entry)
 
 	return top - (uint64_t)((uintptr_t)host_top - (uintptr_t)sp);
 }
+
+char *qss_report_json(const struct qs_report *r)
+{
+	json_t *j = qs_report_json(r);
+	char *s = j ? json_dumps(j, JSON_COMPACT) : NULL;
+
+	json_decref(j);
+	return s;
+}

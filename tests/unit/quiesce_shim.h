@@ -11,6 +11,7 @@
 
 #include <stdint.h>
 
+#include "report.h"
 #include "stack_walk.h"
 
 #ifdef __cplusplus
@@ -56,6 +57,9 @@ uint64_t qss_push_trap_frame(struct qss_guest *g, uint64_t rip, uint64_t rsp, ui
 /* The guest's arch_stack_init (guest/x86_64/stack.c) run on this stack:
  * the saved_rsp of a thread created with that top and entry. */
 uint64_t qss_new_thread(struct qss_guest *g, uint64_t top, uint64_t entry);
+
+/* qs_report_json dumped compactly; malloc'd, NULL when out of memory. */
+char *qss_report_json(const struct qs_report *r);
 
 #ifdef __cplusplus
 }
