@@ -61,7 +61,7 @@ static enum step check_span(struct walker *w, const char *what, uint64_t addr, u
 /* The guest is little-endian x86-64, as is the host. */
 static enum step read_word(struct walker *w, const char *what, uint64_t addr, uint64_t *v)
 {
-	if (w->env->read(w->env->ctx, addr, v, WORD))
+	if (w->env->read(w->env->read_ctx, addr, v, WORD))
 		return fail(w, QS_WALK_UNREADABLE, what, addr);
 	return STEP_ON;
 }
@@ -102,7 +102,7 @@ static enum step returned_to(struct walker *w, uint64_t ra, uint64_t slot, uint6
 		return STEP_DONE;
 	if (add_frame(w, ra, true))
 		return STEP_FAILED;
-	code = w->env->classify(w->env->ctx, ra, true);
+	code = w->env->classify(w->env->classify_ctx, ra, true);
 	/* traps.S passes the frame's address as the handler's argument: it
 	 * is rsp at the call, just above the return address. */
 	if (code.kind == QS_CODE_TRAP)
@@ -156,7 +156,7 @@ static enum step walk_context(struct walker *w, struct qs_context *c)
 	if (add_frame(w, c->pc, false) || check_span(w, "rsp", c->rsp, 0))
 		return STEP_FAILED;
 	w->floor = c->rsp;
-	code = w->env->classify(w->env->ctx, c->pc, false);
+	code = w->env->classify(w->env->classify_ctx, c->pc, false);
 	if (code.kind == QS_CODE_FRAMED)
 		return chain(w, c->rbp, c);
 	if (code.kind == QS_CODE_UNFRAMED)

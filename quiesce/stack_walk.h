@@ -68,10 +68,13 @@ struct qs_code {
  * place (shrink-wrapped paths it has not decoded, say) is UNKNOWN. */
 typedef struct qs_code (*qs_classify_fn)(void *ctx, uint64_t pc, bool is_return);
 
+/* The guest's memory and its code, apart: the monitor reads through a
+ * vCPU's page tables (guest_read.h) and classifies from the kernel image. */
 struct qs_walk_env {
 	qs_read_fn read;
+	void *read_ctx;
 	qs_classify_fn classify;
-	void *ctx;  /* passed to both */
+	void *classify_ctx;
 };
 
 /* The stack's bytes, [lo, hi); lo == hi == 0 when unknown, and then only

@@ -129,7 +129,9 @@ static struct qs_code classify(void *ctx, uint64_t pc, bool is_return)
 
 struct qs_walk_env qss_env(struct qss_guest *g)
 {
-	return (struct qs_walk_env){ .read = read_guest, .classify = classify, .ctx = g };
+	return (struct qs_walk_env){
+		.read = read_guest, .read_ctx = g, .classify = classify, .classify_ctx = g,
+	};
 }
 
 int qss_function(struct qss_guest *g, uint64_t start, uint64_t end, enum qss_kind kind,
