@@ -21,6 +21,7 @@ struct pws_guest {
 	uint64_t ram_size;
 	uint64_t root;
 	uint64_t next_table;
+	struct page_walk_ctx ctx64;
 };
 
 static uint64_t alloc_table(struct pws_guest *g)
@@ -156,4 +157,17 @@ int pws_walk64(const struct pws_guest *g, uint64_t gva, uint64_t *gpa,
 {
 	return pws_walk(g, PWS_CR0_PE | PWS_CR0_PG, g->root, PWS_CR4_PAE,
 			PWS_EFER_LME | PWS_EFER_LMA, gva, gpa, fault_level);
+}
+
+const void *pws_ctx64(struct pws_guest *g)
+{
+	g->ctx64 = (struct page_walk_ctx){
+		.ram = g->ram,
+		.ram_size = g->ram_size,
+		.cr0 = PWS_CR0_PE | PWS_CR0_PG,
+		.cr3 = g->root,
+		.cr4 = PWS_CR4_PAE,
+		.efer = PWS_EFER_LME | PWS_EFER_LMA,
+	};
+	return &g->ctx64;
 }

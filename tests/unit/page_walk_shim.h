@@ -63,6 +63,11 @@ int pws_walk(const struct pws_guest *g, uint64_t cr0, uint64_t cr3,
 int pws_walk64(const struct pws_guest *g, uint64_t gva, uint64_t *gpa,
 	       int *fault_level);
 
+/* A struct page_walk_ctx for that same long-mode paging over this RAM,
+ * for readers built on the walker (quiesce/guest_read.h); it lives as
+ * long as g. */
+const void *pws_ctx64(struct pws_guest *g);
+
 #ifdef __cplusplus
 }
 #endif

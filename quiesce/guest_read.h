@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The stack walker's reader (stack_walk.h) over a stopped guest: each
+ * guest-virtual address through a vCPU's page tables (vmm/page_walk.h)
+ * into the host's view of guest RAM. Pure, like the page walker: the
+ * monitor fills the context from a paused vCPU's control registers, the
+ * tests from synthetic tables.
+ */
+#ifndef SV_QUIESCE_GUEST_READ_H
+#define SV_QUIESCE_GUEST_READ_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* A qs_read_fn; ctx is a const struct page_walk_ctx. A read crossing a
+ * page is translated page by page. Returns 0, or -1 when a page is not
+ * mapped or lies outside RAM. */
+int qs_read_paged(void *ctx, uint64_t gva, void *buf, size_t len);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
