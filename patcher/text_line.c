@@ -4,15 +4,21 @@
 #include <stdarg.h>
 #include <stdio.h>
 
-void text_put(struct text_line *l, const char *fmt, ...)
+void text_vput(struct text_line *l, const char *fmt, va_list ap)
 {
-	va_list ap;
 	int n;
 
 	if (l->n >= l->len)
 		return;
-	va_start(ap, fmt);
 	n = vsnprintf(l->buf + l->n, l->len - l->n, fmt, ap);
-	va_end(ap);
 	l->n += n > 0 ? (size_t)n : 0;
+}
+
+void text_put(struct text_line *l, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	text_vput(l, fmt, ap);
+	va_end(ap);
 }

@@ -3,6 +3,7 @@
 #ifndef SV_PATCHER_TEXT_LINE_H
 #define SV_PATCHER_TEXT_LINE_H
 
+#include <stdarg.h>
 #include <stddef.h>
 
 struct text_line {
@@ -13,5 +14,7 @@ struct text_line {
 /* Appends to l; once the buffer is full the rest is dropped (the buffer
  * stays NUL-terminated). */
 void text_put(struct text_line *l, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void text_vput(struct text_line *l, const char *fmt, va_list ap)
+	__attribute__((format(printf, 2, 0)));
 
 #endif
