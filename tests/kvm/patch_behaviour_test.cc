@@ -65,11 +65,6 @@ int64_t race(ring_session *s, uint64_t requests)
 	return failed ? -1 : collisions.load();
 }
 
-bool has(const std::string &text, const std::string &part)
-{
-	return text.find(part) != std::string::npos;
-}
-
 TEST(PatchBehaviour, DescriptorRaceShowsBeforeTheLockFixNotWithItAndAgainAfterRollback)
 {
 	PatchGuest g;

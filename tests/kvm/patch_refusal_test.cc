@@ -20,11 +20,6 @@
 
 namespace {
 
-bool has(const std::string &text, const std::string &part)
-{
-	return text.find(part) != std::string::npos;
-}
-
 // update-info without what the load moves (instance counts, free pages):
 // the versions, services and modules a patch changes.
 std::string versions(PatchGuest &g)
