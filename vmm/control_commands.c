@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "control_commands.h"
+#include "control_mirror.h"
 #include "control_patch.h"
 #include "guest_control.h"
 
@@ -92,38 +93,6 @@ static json_t *cmd_status(struct vm *vm, struct control_session *s,
 			 "bad_hypercalls", control_u64(atomic_load(&vm->bad_hypercalls)));
 }
 
-static json_t *cmd_pause(struct vm *vm, struct control_session *s,
-			 const struct control_request *req, int *stop_status)
-{
-	uint64_t ns;
-	int err = vm_pause(vm, &ns);
-
-	(void)req, (void)stop_status;
-	if (err)
-		return control_error("pause: %s", err_text(err));
-	s->pauses++;
-	return json_pack("{s:b, s:o, s:I}", "ok", 1, "pause_ns", control_u64(ns),
-			 "held", (json_int_t)s->pauses);
-}
-
-/* A client releases only its own pauses: another tool (a patcher between
- * its checks and its writes, say) must not be resumed from under itself. */
-static json_t *cmd_resume(struct vm *vm, struct control_session *s,
-			  const struct control_request *req, int *stop_status)
-{
-	int err;
-
-	(void)req, (void)stop_status;
-	if (!s->pauses)
-		return control_error("resume: this connection holds no pause to release");
-	err = vm_resume(vm);
-	if (err)
-		return control_error("resume: %s", err_text(err));
-	s->pauses--;
-	return json_pack("{s:b, s:I, s:b}", "ok", 1, "held", (json_int_t)s->pauses,
-			 "paused", vm_pause_held(vm));
-}
-
 /*
  * Runs fn on a paused VM. The pause is nested, so when the VM is already
  * paused this reads in place and the vCPUs never move; otherwise they stop
@@ -149,12 +118,16 @@ struct all_regs {
 	struct kvm_sregs sregs;
 };
 
+static int read_cpu_regs(struct vm *vm, unsigned cpu, struct all_regs *r)
+{
+	int err = vcpu_get_regs(vm, cpu, &r->regs);
+
+	return err ? err : vcpu_get_sregs(vm, cpu, &r->sregs);
+}
+
 static int read_regs(struct vm *vm, const struct control_request *req, void *out)
 {
-	struct all_regs *r = out;
-	int err = vcpu_get_regs(vm, req->cpu, &r->regs);
-
-	return err ? err : vcpu_get_sregs(vm, req->cpu, &r->sregs);
+	return read_cpu_regs(vm, req->cpu, out);
 }
 
 static json_t *regs_json(const struct all_regs *r)
@@ -176,6 +149,128 @@ static json_t *regs_json(const struct all_regs *r)
 	return o;
 }
 
+static json_t *hex_bytes(const uint8_t *bytes, size_t len)
+{
+	static const char digits[] = "0123456789abcdef";
+	char *text = malloc(2 * len);
+	json_t *s;
+
+	if (!text)
+		return NULL;
+	for (size_t i = 0; i < len; i++) {
+		text[2 * i] = digits[bytes[i] >> 4];
+		text[2 * i + 1] = digits[bytes[i] & 0xf];
+	}
+	s = json_stringn(text, 2 * len);
+	free(text);
+	return s;
+}
+
+/* Every vCPU's registers, read while the caller holds a pause. */
+static json_t *all_cpus_regs(struct vm *vm, int *err)
+{
+	json_t *cpus = json_array();
+	struct all_regs r;
+
+	*err = 0;
+	for (unsigned i = 0; cpus && !*err && i < vm->ncpus; i++) {
+		*err = read_cpu_regs(vm, i, &r);
+		if (!*err)
+			json_array_append_new(cpus, json_pack("{s:I, s:o}", "cpu", (json_int_t)i,
+							      "regs", regs_json(&r)));
+	}
+	return cpus;
+}
+
+static json_t *cmd_pause(struct vm *vm, struct control_session *s,
+			 const struct control_request *req, int *stop_status)
+{
+	json_t *cpus = NULL, *resp;
+	uint64_t ns;
+	int err = vm_pause(vm, &ns);
+
+	(void)stop_status;
+	if (err)
+		return control_error("pause: %s", err_text(err));
+	if (req->regs) {
+		cpus = all_cpus_regs(vm, &err);
+		if (err || !cpus) {
+			json_decref(cpus);
+			vm_resume(vm); /* the request failed: it holds nothing */
+			return control_error("pause: reading the registers: %s",
+					     err_text(err ? err : -ENOMEM));
+		}
+	}
+	s->pauses++;
+	resp = json_pack("{s:b, s:o, s:I}", "ok", 1, "pause_ns", control_u64(ns),
+			 "held", (json_int_t)s->pauses);
+	if (resp && cpus)
+		json_object_set_new(resp, "cpus", cpus);
+	return resp;
+}
+
+/* Why resume's writes were refused; the pause is still held. */
+static json_t *write_refused(struct vm *vm, const struct control_request *req, int err,
+			     unsigned bad)
+{
+	const struct phys_write *w = &req->writes[bad];
+	uint8_t now[PHYS_WRITE_LEN_MAX];
+	json_t *resp, *now_hex, *old_hex;
+
+	if (err == -EBUSY)
+		return control_error("resume: writes need every vCPU parked (one is single-stepping "
+				     "or the VM is stopping); nothing was written, the pause is still held");
+	if (err == -EFAULT)
+		return control_error("resume: writes[%u] 0x%llx..0x%llx is outside guest RAM (0x0..0x%llx); "
+				     "nothing was written, the pause is still held", bad,
+				     (unsigned long long)w->gpa,
+				     (unsigned long long)(w->gpa + w->len - 1),
+				     (unsigned long long)(vm->ram_size - 1));
+	vm_read_phys(vm, w->gpa, now, w->len); /* stable: the VM is still paused */
+	now_hex = hex_bytes(now, w->len);
+	old_hex = hex_bytes(w->old_bytes, w->len);
+	resp = now_hex && old_hex ?
+		control_error("resume: writes[%u] at 0x%llx: memory holds %s, not \"old\" %s; "
+			      "nothing was written, the pause is still held", bad,
+			      (unsigned long long)w->gpa, json_string_value(now_hex),
+			      json_string_value(old_hex)) : NULL;
+	json_decref(now_hex);
+	json_decref(old_hex);
+	return resp;
+}
+
+/* A client releases only its own pauses: another tool (a patcher between
+ * its checks and its writes, say) must not be resumed from under itself.
+ * Writes, if any, are all made (or none) before the pause is released. */
+static json_t *cmd_resume(struct vm *vm, struct control_session *s,
+			  const struct control_request *req, int *stop_status)
+{
+	uint64_t stopped_ns;
+	unsigned bad;
+	json_t *resp;
+	int err;
+
+	(void)stop_status;
+	if (!s->pauses)
+		return control_error("resume: this connection holds no pause to release");
+	if (req->nwrites) {
+		err = vm_write_if_unchanged(vm, req->writes, req->nwrites, &bad);
+		if (err)
+			return write_refused(vm, req, err, bad);
+	}
+	err = vm_resume_timed(vm, &stopped_ns);
+	if (err)
+		return control_error("resume: %s", err_text(err));
+	s->pauses--;
+	resp = json_pack("{s:b, s:I, s:b}", "ok", 1, "held", (json_int_t)s->pauses,
+			 "paused", vm_pause_held(vm));
+	if (resp && req->nwrites)
+		json_object_set_new(resp, "written", json_integer(req->nwrites));
+	if (resp && stopped_ns)
+		json_object_set_new(resp, "paused_ns", control_u64(stopped_ns));
+	return resp;
+}
+
 static json_t *cmd_regs(struct vm *vm, struct control_session *s,
 			const struct control_request *req, int *stop_status)
 {
@@ -192,23 +287,6 @@ static json_t *cmd_regs(struct vm *vm, struct control_session *s,
 		return control_error("regs: cpu %u: %s", req->cpu, err_text(err));
 	return json_pack("{s:b, s:I, s:b, s:o}", "ok", 1, "cpu", (json_int_t)req->cpu,
 			 "paused_briefly", briefly, "regs", regs_json(&r));
-}
-
-static json_t *hex_bytes(const uint8_t *bytes, size_t len)
-{
-	static const char digits[] = "0123456789abcdef";
-	char *text = malloc(2 * len);
-	json_t *s;
-
-	if (!text)
-		return NULL;
-	for (size_t i = 0; i < len; i++) {
-		text[2 * i] = digits[bytes[i] >> 4];
-		text[2 * i + 1] = digits[bytes[i] & 0xf];
-	}
-	s = json_stringn(text, 2 * len);
-	free(text);
-	return s;
 }
 
 /* Reads without pausing: a running guest may change the bytes while they
@@ -353,6 +431,9 @@ static const handler_fn handlers[CONTROL_CMDS] = {
 	[CONTROL_UPDATE_INFO] = control_update_info,
 	[CONTROL_PATCH_AREA] = control_patch_area,
 	[CONTROL_PATCH_STEP] = control_patch_step,
+	[CONTROL_MIRROR_START] = control_mirror_start,
+	[CONTROL_MIRROR_STOP] = control_mirror_stop,
+	[CONTROL_MIRROR_STATS] = control_mirror_stats,
 };
 
 json_t *control_execute(struct vm *vm, struct control_session *s,

@@ -77,6 +77,18 @@ static const char *type_name(json_t *v)
 	}
 }
 
+/* The value of a hex digit, or -1. */
+static int hex_digit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
 /* "0x" followed by 1.. hex digits whose value fits in 64 bits. Written out
  * rather than strtoull(), which also takes spaces, signs and wraps silently. */
 static bool parse_hex(const char *s, uint64_t *out)
@@ -86,19 +98,13 @@ static bool parse_hex(const char *s, uint64_t *out)
 	if (s[0] != '0' || (s[1] != 'x' && s[1] != 'X') || !s[2])
 		return false;
 	for (s += 2; *s; s++) {
-		unsigned d;
+		int d = hex_digit(*s);
 
-		if (*s >= '0' && *s <= '9')
-			d = (unsigned)(*s - '0');
-		else if (*s >= 'a' && *s <= 'f')
-			d = (unsigned)(*s - 'a' + 10);
-		else if (*s >= 'A' && *s <= 'F')
-			d = (unsigned)(*s - 'A' + 10);
-		else
+		if (d < 0)
 			return false;
 		if (v >> 60)
 			return false; /* another digit would overflow */
-		v = v << 4 | d;
+		v = v << 4 | (unsigned)d;
 	}
 	*out = v;
 	return true;
@@ -160,24 +166,20 @@ static int get_cpu(json_t *obj, const char *cmd, struct control_request *req,
 	return 0;
 }
 
+static bool listed(const char *const *names, const char *key)
+{
+	for (; *names; names++)
+		if (!strcmp(key, *names))
+			return true;
+	return false;
+}
+
 static int parse_none(json_t *obj, struct control_request *req, char *err)
 {
 	(void)obj, (void)req, (void)err;
 	return 0;
 }
 
-static int parse_guest_stats(json_t *obj, struct control_request *req, char *err)
-{
-	json_t *settle = json_object_get(obj, "settle");
-	char q[QUOTE_MAX];
-
-	if (settle && !json_is_boolean(settle)) {
-		fail(err, "guest-stats: \"settle\" must be true or false, got %s", quote(settle, q));
-		return -1;
-	}
-	req->settle = json_is_true(settle);
-	return 0;
-}
 
 static int parse_regs(json_t *obj, struct control_request *req, char *err)
 {
@@ -324,10 +326,220 @@ static int parse_patch_step(json_t *obj, struct control_request *req, char *err)
 	return 0;
 }
 
+static int get_bool(json_t *obj, const char *cmd, const char *key, bool *out, char *err)
+{
+	json_t *v = json_object_get(obj, key);
+	char q[QUOTE_MAX];
+
+	if (v && !json_is_boolean(v)) {
+		fail(err, "%s: \"%s\" must be true or false, got %s", cmd, key, quote(v, q));
+		return -1;
+	}
+	*out = json_is_true(v);
+	return 0;
+}
+
+static int parse_guest_stats(json_t *obj, struct control_request *req, char *err)
+{
+	return get_bool(obj, "guest-stats", "settle", &req->settle, err);
+}
+
+static int parse_pause(json_t *obj, struct control_request *req, char *err)
+{
+	return get_bool(obj, "pause", "regs", &req->regs, err);
+}
+
+/* A byte string as hex digits, two per byte in address order (the form
+ * read-phys answers in), 1..PHYS_WRITE_LEN_MAX bytes. */
+static int get_hex_bytes(json_t *obj, const char *where, const char *key, uint8_t *out,
+			 unsigned *len, char *err)
+{
+	json_t *v = json_object_get(obj, key);
+	const char *s = json_string_value(v);
+	size_t n = s ? strlen(s) : 0;
+	char q[QUOTE_MAX];
+
+	if (!v) {
+		fail(err, "%s: missing \"%s\"", where, key);
+		return -1;
+	}
+	for (size_t i = 0; s && i < n; i++)
+		if (hex_digit(s[i]) < 0)
+			s = NULL;
+	if (!s || n == 0 || n % 2 || n > 2 * PHYS_WRITE_LEN_MAX) {
+		fail(err, "%s: \"%s\" must be 1..%u bytes as hex digits, two per byte, got %s",
+		     where, key, PHYS_WRITE_LEN_MAX, quote(v, q));
+		return -1;
+	}
+	for (size_t i = 0; i < n / 2; i++)
+		out[i] = (uint8_t)(hex_digit(s[2 * i]) << 4 | hex_digit(s[2 * i + 1]));
+	*len = (unsigned)(n / 2);
+	return 0;
+}
+
+static const char *const write_keys[] = { "addr", "old", "new", NULL };
+
+static int parse_write(json_t *w, unsigned i, struct phys_write *out, char *err)
+{
+	char where[32], q[QUOTE_MAX];
+	unsigned new_len;
+	const char *key;
+	json_t *v;
+
+	snprintf(where, sizeof(where), "resume: writes[%u]", i);
+	if (!json_is_object(w)) {
+		fail(err, "%s must be an object with \"addr\", \"old\" and \"new\", got %s",
+		     where, quote(w, q));
+		return -1;
+	}
+	json_object_foreach(w, key, v) {
+		if (!listed(write_keys, key)) {
+			fail(err, "%s: unknown key %s", where, quote_str(key, q));
+			return -1;
+		}
+	}
+	if (get_u64(w, where, "addr", true, &out->gpa, err) ||
+	    get_hex_bytes(w, where, "old", out->old_bytes, &out->len, err) ||
+	    get_hex_bytes(w, where, "new", out->new_bytes, &new_len, err))
+		return -1;
+	if (new_len != out->len) {
+		fail(err, "%s: \"old\" has %u bytes but \"new\" has %u", where, out->len, new_len);
+		return -1;
+	}
+	if (out->gpa + out->len - 1 < out->gpa) {
+		fail(err, "%s: \"addr\" 0x%llx + %u bytes runs past the end of the 64-bit address space",
+		     where, (unsigned long long)out->gpa, out->len);
+		return -1;
+	}
+	return 0;
+}
+
+/* Two writes to one byte would make "old" of the second a guess about the
+ * first; a client merges them instead. */
+static int check_disjoint(const struct phys_write *w, unsigned n, char *err)
+{
+	for (unsigned i = 0; i < n; i++) {
+		for (unsigned j = 0; j < i; j++) {
+			if (w[i].gpa < w[j].gpa + w[j].len && w[j].gpa < w[i].gpa + w[i].len) {
+				fail(err, "resume: writes[%u] (0x%llx, %u bytes) overlaps writes[%u] (0x%llx, %u bytes)",
+				     i, (unsigned long long)w[i].gpa, w[i].len, j,
+				     (unsigned long long)w[j].gpa, w[j].len);
+				return -1;
+			}
+		}
+	}
+	return 0;
+}
+
+static int parse_resume(json_t *obj, struct control_request *req, char *err)
+{
+	json_t *writes = json_object_get(obj, "writes");
+	size_t n = json_array_size(writes);
+	char q[QUOTE_MAX];
+
+	if (!writes)
+		return 0;
+	if (!json_is_array(writes) || n == 0 || n > CONTROL_WRITES_MAX) {
+		fail(err, "resume: \"writes\" must be an array of 1..%u writes, got %s",
+		     CONTROL_WRITES_MAX, quote(writes, q));
+		return -1;
+	}
+	req->writes = calloc(n, sizeof(*req->writes));
+	if (!req->writes) {
+		fail(err, "resume: out of memory for %zu writes", n);
+		return -1;
+	}
+	for (unsigned i = 0; i < n; i++)
+		if (parse_write(json_array_get(writes, i), i, &req->writes[i], err))
+			return -1;
+	req->nwrites = (unsigned)n;
+	return check_disjoint(req->writes, req->nwrites, err);
+}
+
+/* [old_off, new_off, len]: three non-negative integers. */
+static int parse_copy(json_t *v, size_t i, struct mirror_copy *out, char *err)
+{
+	uint64_t f[3] = { 0 };
+	bool ok = json_array_size(v) == 3;
+	char q[QUOTE_MAX];
+
+	for (size_t k = 0; ok && k < 3; k++) {
+		json_t *x = json_array_get(v, k);
+
+		ok = json_is_integer(x) && json_integer_value(x) >= 0;
+		if (ok)
+			f[k] = (uint64_t)json_integer_value(x);
+	}
+	if (ok) {
+		*out = (struct mirror_copy){ f[0], f[1], f[2] };
+		return 0;
+	}
+	fail(err, "mirror-start: copies[%zu] must be [old_off, new_off, len], three non-negative integers, got %s",
+	     i, quote(v, q));
+	return -1;
+}
+
+static int parse_copies(json_t *obj, struct mirror_spec *m, char *err)
+{
+	json_t *copies = json_object_get(obj, "copies");
+	size_t n = json_array_size(copies);
+	char q[QUOTE_MAX];
+
+	if (!copies) {
+		fail(err, "mirror-start: missing \"copies\"");
+		return -1;
+	}
+	if (!json_is_array(copies) || n == 0 || n > CONTROL_MIRROR_COPIES_MAX) {
+		fail(err, "mirror-start: \"copies\" must be an array of 1..%u [old_off, new_off, len], got %s",
+		     CONTROL_MIRROR_COPIES_MAX, quote(copies, q));
+		return -1;
+	}
+	m->copies = calloc(n, sizeof(*m->copies));
+	if (!m->copies) {
+		fail(err, "mirror-start: out of memory for %zu copies", n);
+		return -1;
+	}
+	m->ncopies = n;
+	for (size_t i = 0; i < n; i++)
+		if (parse_copy(json_array_get(copies, i), i, &m->copies[i], err))
+			return -1;
+	return 0;
+}
+
+static int parse_mirror_start(json_t *obj, struct control_request *req, char *err)
+{
+	struct mirror_spec *m = &req->mirror;
+	char msg[CONTROL_ERROR_MAX];
+
+	if (get_u64(obj, "mirror-start", "old", true, &m->old_gpa, err) ||
+	    get_u64(obj, "mirror-start", "new", true, &m->new_gpa, err) ||
+	    get_ranged(obj, "mirror-start", "old_size", true, 1, CONTROL_MIRROR_SIZE_MAX,
+		       &m->old_size, err) ||
+	    get_ranged(obj, "mirror-start", "new_size", true, 1, CONTROL_MIRROR_SIZE_MAX,
+		       &m->new_size, err) ||
+	    parse_copies(obj, m, err))
+		return -1;
+	if (mirror_spec_check(m, msg, sizeof(msg))) {
+		fail(err, "mirror-start: %s", msg);
+		return -1;
+	}
+	return 0;
+}
+
+static int parse_mirror_id(json_t *obj, struct control_request *req, char *err)
+{
+	uint64_t id;
+
+	if (get_ranged(obj, control_cmd_name(req->cmd), "mirror", false, 1, INT32_MAX, &id, err))
+		return -1;
+	req->mirror_id = (unsigned)id;
+	return 0;
+}
+
 static const struct cmd_spec specs[CONTROL_CMDS] = {
 	[CONTROL_STATUS] = { "status", { NULL }, parse_none },
-	[CONTROL_PAUSE] = { "pause", { NULL }, parse_none },
-	[CONTROL_RESUME] = { "resume", { NULL }, parse_none },
+	[CONTROL_PAUSE] = { "pause", { "regs", NULL }, parse_pause },
+	[CONTROL_RESUME] = { "resume", { "writes", NULL }, parse_resume },
 	[CONTROL_REGS] = { "regs", { "cpu", NULL }, parse_regs },
 	[CONTROL_READ_PHYS] = { "read-phys", { "addr", "len", NULL }, parse_read_phys },
 	[CONTROL_TRANSLATE] = { "translate", { "cpu", "vaddr", NULL }, parse_translate },
@@ -339,6 +551,10 @@ static const struct cmd_spec specs[CONTROL_CMDS] = {
 	[CONTROL_PATCH_AREA] = { "patch-area", { NULL }, parse_none },
 	[CONTROL_PATCH_STEP] = { "patch-step", { "step", "revert", "handle", "change", "first",
 		"count", "module", "timeout_ms", NULL }, parse_patch_step },
+	[CONTROL_MIRROR_START] = { "mirror-start", { "old", "new", "old_size", "new_size",
+		"copies", NULL }, parse_mirror_start },
+	[CONTROL_MIRROR_STOP] = { "mirror-stop", { "mirror", NULL }, parse_mirror_id },
+	[CONTROL_MIRROR_STATS] = { "mirror-stats", { "mirror", NULL }, parse_mirror_id },
 };
 
 const char *control_cmd_name(enum control_cmd cmd)
@@ -348,12 +564,7 @@ const char *control_cmd_name(enum control_cmd cmd)
 
 static bool accepts(const struct cmd_spec *spec, const char *key)
 {
-	if (!strcmp(key, "cmd") || !strcmp(key, "id"))
-		return true;
-	for (const char *const *a = spec->args; *a; a++)
-		if (!strcmp(key, *a))
-			return true;
-	return false;
+	return !strcmp(key, "cmd") || !strcmp(key, "id") || listed(spec->args, key);
 }
 
 /* A typo in an argument name must not silently fall back to a default
@@ -446,4 +657,8 @@ void control_request_release(struct control_request *req)
 {
 	json_decref(req->id);
 	req->id = NULL;
+	free(req->writes);
+	req->writes = NULL;
+	free(req->mirror.copies);
+	req->mirror.copies = NULL;
 }

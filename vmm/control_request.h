@@ -17,11 +17,19 @@
 
 #include <sv/patch.h>
 
+#include "mirror_map.h"
+#include "phys_write.h"
+
 #define CONTROL_LINE_MAX 65536u     /* bytes of one request line, without '\n' */
 #define CONTROL_READ_MAX 65536u     /* read-phys "len" */
 #define CONTROL_CPU_MAX 64u         /* "cpu" below this; equals VM_CPUS_MAX */
 #define CONTROL_QUIT_STATUS_MAX 119 /* 120.. are swapvisor's own exit statuses */
-#define CONTROL_ERROR_MAX 256       /* bytes of an error message, with NUL */
+/* bytes of an error message, with NUL: room for a refused write's address
+ * and both of its byte strings (2 x 128 hex digits) */
+#define CONTROL_ERROR_MAX 512
+#define CONTROL_WRITES_MAX 64u      /* resume "writes" */
+#define CONTROL_MIRROR_SIZE_MAX (1u << 20) /* mirror-start "old_size", "new_size" */
+#define CONTROL_MIRROR_COPIES_MAX 1024u    /* mirror-start "copies" */
 #define CONTROL_STEP_TIMEOUT_MS_MAX 60000u /* patch-step "timeout_ms" */
 #define CONTROL_STEP_TIMEOUT_MS 10000u     /* ... when left out */
 
@@ -39,6 +47,9 @@ enum control_cmd {
 	CONTROL_UPDATE_INFO,
 	CONTROL_PATCH_AREA,
 	CONTROL_PATCH_STEP,
+	CONTROL_MIRROR_START,
+	CONTROL_MIRROR_STOP,
+	CONTROL_MIRROR_STATS,
 	CONTROL_CMDS
 };
 
@@ -53,6 +64,11 @@ struct control_request {
 	unsigned policy; /* fcm-policy: enum sv_fcm_policy */
 	bool settle;     /* guest-stats: caches given back before counting */
 	struct sv_patch_step_req step; /* patch-step */
+	bool regs;       /* pause: every vCPU's registers in the answer */
+	struct phys_write *writes; /* resume: nwrites (0: none), ours to free */
+	unsigned nwrites;
+	struct mirror_spec mirror; /* mirror-start: its copies are ours to free */
+	unsigned mirror_id;        /* mirror-stop, mirror-stats */
 };
 
 /*
@@ -60,7 +76,8 @@ struct control_request {
  * and fills *req, or -1 with a message naming the field at fault in
  * err[0..CONTROL_ERROR_MAX). On failure req->id is still set when the line
  * was an object with an "id", so the error can be matched to its request.
- * Either way the caller releases req with control_request_release().
+ * Either way the caller releases req with control_request_release(), which
+ * frees what the request allocated (its writes, a mirror's copies).
  */
 int control_request_parse(const char *line, size_t len,
 			  struct control_request *req, char *err);

@@ -33,6 +33,26 @@ int vm_write_phys(struct vm *vm, uint64_t gpa, const void *buf, uint64_t len)
 	return 0;
 }
 
+#define STORE_WHOLE(type, dst, src)                                     \
+	do {                                                            \
+		type v_;                                                \
+		memcpy(&v_, (src), sizeof(v_));                         \
+		__atomic_store_n((type *)(dst), v_, __ATOMIC_RELAXED);  \
+	} while (0)
+
+void guest_store(void *dst, const void *src, unsigned len)
+{
+	if ((uintptr_t)dst % len == 0) {
+		switch (len) {
+		case 1: STORE_WHOLE(uint8_t, dst, src); return;
+		case 2: STORE_WHOLE(uint16_t, dst, src); return;
+		case 4: STORE_WHOLE(uint32_t, dst, src); return;
+		case 8: STORE_WHOLE(uint64_t, dst, src); return;
+		}
+	}
+	memcpy(dst, src, len); /* unaligned or odd-sized: the guest tears it too */
+}
+
 int vm_memslots_update(struct vm *vm)
 {
 	struct gpa_range ranges[VM_PROTECTED_MAX];

@@ -8,4 +8,9 @@
  * Called with vm->lock held and every vCPU parked. */
 int vm_memslots_update(struct vm *vm);
 
+/* Stores len bytes into guest RAM as the guest's own store would land: a
+ * naturally aligned 1, 2, 4 or 8 bytes in one access, so a vCPU reading
+ * them natively at the same time never sees half of an emulated write. */
+void guest_store(void *dst, const void *src, unsigned len);
+
 #endif

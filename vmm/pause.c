@@ -56,6 +56,7 @@ int vm_pause(struct vm *vm, uint64_t *pause_ns)
 
 	pthread_mutex_lock(&vm->lock);
 	if (vm->pause_depth++ == 0) {
+		vm->stop_began_ns = start;
 		atomic_store(&vm->pause_wanted, true);
 		vcpus_kick_all(vm);
 	}
@@ -71,19 +72,28 @@ int vm_pause(struct vm *vm, uint64_t *pause_ns)
 	return err;
 }
 
-int vm_resume(struct vm *vm)
+int vm_resume_timed(struct vm *vm, uint64_t *stopped_ns)
 {
+	uint64_t stopped = 0;
 	int err = 0;
 
 	pthread_mutex_lock(&vm->lock);
 	if (vm->pause_depth == 0) {
 		err = -EINVAL; /* resume without a pause */
 	} else if (--vm->pause_depth == 0) {
+		stopped = monotonic_ns() - vm->stop_began_ns;
 		atomic_store(&vm->pause_wanted, false);
 		pthread_cond_broadcast(&vm->cond);
 	}
 	pthread_mutex_unlock(&vm->lock);
+	if (stopped_ns)
+		*stopped_ns = stopped;
 	return err;
+}
+
+int vm_resume(struct vm *vm)
+{
+	return vm_resume_timed(vm, NULL);
 }
 
 bool vm_pause_held(struct vm *vm)

@@ -102,5 +102,5 @@ void protect_handle_mmio(struct vcpu *v)
 	/* The table only changes with every vCPU parked, so no lock here. */
 	r = find_range(v->vm, gpa, len);
 	if (r && r->hook(r->opaque, v->index, gpa, run->mmio.data, len))
-		memcpy(v->vm->ram + gpa, run->mmio.data, len);
+		guest_store(v->vm->ram + gpa, run->mmio.data, len);
 }

@@ -12,6 +12,7 @@
 #include "cpuid.h"
 #include "guest_control.h"
 #include "kvm_caps.h"
+#include "mirror.h"
 #include "vcpu.h"
 #include "vm.h"
 
@@ -139,6 +140,7 @@ int vm_create(struct vm **out, const struct vm_config *cfg)
 int vm_start(struct vm *vm)
 {
 	vm->start_ns = monotonic_ns();
+	vm->stop_began_ns = vm->start_ns; /* a VM started paused stops from here */
 	return vcpus_start(vm);
 }
 
@@ -171,6 +173,7 @@ void vm_destroy(struct vm *vm)
 	if (!vm)
 		return;
 	vcpus_destroy(vm);
+	mirrors_release(vm);
 	guest_control_release(vm);
 	ring_device_teardown(vm);
 	if (vm->ram)

@@ -5,7 +5,8 @@
  *
  * Threads: one per vCPU (vcpu.c), optionally one for the control socket
  * (control.c), and the caller's. vm->lock guards the pause state, the
- * memslot table and the protected ranges; the exit loop runs without it.
+ * memslot table, the protected ranges and the mirror table; the exit loop
+ * runs without it.
  *
  * Functions return 0 or a negative errno and print a message that names
  * the object at fault; pointer-returning ones return NULL instead.
@@ -24,6 +25,7 @@
 #include "elf_load.h"
 #include "exit_reasons.h"
 #include "memslots.h"
+#include "phys_write.h"
 #include "ring_device.h"
 
 #define VM_CPUS_MAX 64
@@ -92,6 +94,9 @@ struct protected_range {
 };
 
 #define VM_PROTECTED_MAX 16
+#define VM_MIRRORS_MAX (VM_PROTECTED_MAX / 2) /* each protects one or two ranges */
+
+struct mirror; /* mirror.h */
 
 struct uart_state {
 	uint8_t lcr; /* line control: its DLAB bit hides the data register */
@@ -110,6 +115,8 @@ struct vm {
 	struct memslot_table slots;
 	uint32_t ram_slot_flags; /* on every writable slot: dirty logging */
 	struct protected_range protected[VM_PROTECTED_MAX];
+	struct mirror *mirrors[VM_MIRRORS_MAX]; /* running mirrors, under lock */
+	unsigned mirror_last_id;                /* ids count up from 1 */
 
 	FILE *console;
 	char kernel_path[4096]; /* for naming functions in guest backtraces */
@@ -129,6 +136,7 @@ struct vm {
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
 	unsigned pause_depth;      /* nested pause requests; 0 = running */
+	uint64_t stop_began_ns;    /* the request that took pause_depth 0 -> 1 */
 	_Atomic bool pause_wanted; /* read lock-free by the exit loops */
 	unsigned parked;           /* vCPUs parked in response */
 	_Atomic bool stopping;
@@ -161,8 +169,22 @@ int vm_write_phys(struct vm *vm, uint64_t gpa, const void *buf, uint64_t len);
  * request until every vCPU acknowledged. */
 int vm_pause(struct vm *vm, uint64_t *pause_ns);
 int vm_resume(struct vm *vm);
+/* vm_resume that also measures the stop: when this resume lets the VM run
+ * again (the last pause released), *stopped_ns gets the time since the
+ * pause request that began the stop (depth 0 -> 1); else 0. */
+int vm_resume_timed(struct vm *vm, uint64_t *stopped_ns);
 bool vm_pause_held(struct vm *vm); /* some pause is in force */
 bool vm_is_paused(struct vm *vm);  /* ... and every vCPU has parked */
+
+/* Writes guest-physical memory only if it still holds what the caller
+ * expects (phys_write.c): with every vCPU parked under a pause, checks
+ * that each write lies in RAM and that its current bytes equal its old
+ * ones, and only then writes every new one. -EBUSY when the VM is not
+ * paused, -EFAULT when writes[*bad] is outside RAM, -ESTALE when its bytes
+ * differ; nothing is written unless all pass. The writes go to memory
+ * directly: protection hooks (mirrors) do not see them. */
+int vm_write_if_unchanged(struct vm *vm, const struct phys_write *writes, unsigned n,
+			  unsigned *bad);
 
 /* Registers of a paused vCPU (registers.c): -EBUSY while it runs. */
 int vcpu_get_regs(struct vm *vm, unsigned cpu, struct kvm_regs *regs);

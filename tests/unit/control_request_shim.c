@@ -27,6 +27,34 @@ static void copy_step(const struct sv_patch_step_req *step, struct crs_request *
 	out->timeout_us = step->timeout_us;
 }
 
+static void copy_writes(const struct control_request *req, struct crs_request *out)
+{
+	out->nwrites = req->nwrites;
+	for (unsigned i = 0; i < req->nwrites && i < CRS_WRITES_MAX; i++) {
+		const struct phys_write *w = &req->writes[i];
+
+		out->writes[i].addr = w->gpa;
+		out->writes[i].len = w->len;
+		memcpy(out->writes[i].old_bytes, w->old_bytes, w->len);
+		memcpy(out->writes[i].new_bytes, w->new_bytes, w->len);
+	}
+}
+
+static void copy_mirror(const struct control_request *req, struct crs_request *out)
+{
+	const struct mirror_spec *m = &req->mirror;
+
+	out->old_gpa = m->old_gpa;
+	out->new_gpa = m->new_gpa;
+	out->old_size = m->old_size;
+	out->new_size = m->new_size;
+	out->ncopies = m->ncopies;
+	for (size_t i = 0; i < m->ncopies && i < CRS_COPIES_MAX; i++)
+		out->copies[i] = (struct crs_copy){ m->copies[i].old_off, m->copies[i].new_off,
+						    m->copies[i].len };
+	out->mirror = req->mirror_id;
+}
+
 int crs_parse(const char *line, size_t len, struct crs_request *out,
 	      char *err, size_t err_size)
 {
@@ -47,6 +75,9 @@ int crs_parse(const char *line, size_t len, struct crs_request *out,
 		out->policy = req.policy;
 		out->settle = req.settle;
 		copy_step(&req.step, out);
+		out->regs = req.regs;
+		copy_writes(&req, out);
+		copy_mirror(&req, out);
 	}
 	control_request_release(&req);
 	return ret;

@@ -14,6 +14,9 @@
 extern "C" {
 #endif
 
+#define CRS_WRITES_MAX 4
+#define CRS_COPIES_MAX 4
+
 struct crs_request {
 	char cmd[16]; /* the command's protocol name, "read-phys" */
 	unsigned cpu;
@@ -27,6 +30,17 @@ struct crs_request {
 	unsigned step, step_flags, handle, change, first, count;
 	uint64_t module, timeout_us;
 	char id[128]; /* the "id" as compact JSON, "" when the request had none */
+	bool regs;    /* pause */
+	unsigned nwrites; /* resume: its writes, the first CRS_WRITES_MAX here */
+	struct crs_write {
+		uint64_t addr;
+		unsigned len;
+		uint8_t old_bytes[64], new_bytes[64];
+	} writes[CRS_WRITES_MAX];
+	/* mirror-start, its first CRS_COPIES_MAX copies; mirror-stop/-stats */
+	uint64_t old_gpa, new_gpa, old_size, new_size, ncopies;
+	struct crs_copy { uint64_t old_off, new_off, len; } copies[CRS_COPIES_MAX];
+	unsigned mirror;
 };
 
 /* control_request_parse() on line[0..len): returns 0, or -1 with the error

@@ -4,6 +4,7 @@
 // forms and the boundaries of every range.
 #include <gtest/gtest.h>
 
+#include <cstring>
 #include <string>
 
 #include "control_request_shim.h"
@@ -113,7 +114,7 @@ TEST(ControlRequest, ToleratesWhitespace)
 
 TEST(ControlRequest, CommandNamesRoundTrip)
 {
-	ASSERT_EQ(crs_cmd_count(), 13);
+	ASSERT_EQ(crs_cmd_count(), 16);
 	for (int i = 0; i < crs_cmd_count(); i++) {
 		const char *name = crs_cmd_name(i);
 
@@ -411,3 +412,206 @@ TEST(ControlRequest, PatchStepRefusesWhatItCannotCarry)
 	EXPECT_EQ(ErrorOf(R"({"cmd":"patch-step","step":"load","batch":1})"),
 		  R"(patch-step: unknown key "batch")");
 }
+
+namespace {
+
+// ---- pause with registers, resume with writes -----------------------------
+
+TEST(ControlRequest, PauseMayAskForEveryVcpusRegisters)
+{
+	EXPECT_FALSE(Ok(R"({"cmd":"pause"})").regs);
+	EXPECT_FALSE(Ok(R"({"cmd":"pause","regs":false})").regs);
+	EXPECT_TRUE(Ok(R"({"cmd":"pause","regs":true})").regs);
+	EXPECT_EQ(ErrorOf(R"({"cmd":"pause","regs":1})"),
+		  R"(pause: "regs" must be true or false, got 1)");
+	EXPECT_EQ(ErrorOf(R"({"cmd":"pause","reg":true})"), R"(pause: unknown key "reg")");
+}
+
+TEST(ControlRequest, ResumeCarriesWritesAsBytes)
+{
+	crs_request r = Ok(R"({"cmd":"resume","writes":[)"
+			   R"({"addr":"0x100200","old":"5589e5","new":"e9FBff"},)"
+			   R"({"new":"00","old":"ff","addr":4096}]})");
+
+	EXPECT_STREQ(r.cmd, "resume");
+	ASSERT_EQ(r.nwrites, 2u);
+	EXPECT_EQ(r.writes[0].addr, 0x100200u);
+	ASSERT_EQ(r.writes[0].len, 3u);
+	const uint8_t old0[] = { 0x55, 0x89, 0xe5 }, new0[] = { 0xe9, 0xfb, 0xff };
+	EXPECT_EQ(memcmp(r.writes[0].old_bytes, old0, 3), 0);
+	EXPECT_EQ(memcmp(r.writes[0].new_bytes, new0, 3), 0);
+	EXPECT_EQ(r.writes[1].addr, 4096u);
+	EXPECT_EQ(r.writes[1].len, 1u);
+	EXPECT_EQ(r.writes[1].old_bytes[0], 0xff);
+	EXPECT_EQ(r.writes[1].new_bytes[0], 0x00);
+	EXPECT_EQ(Ok(R"({"cmd":"resume"})").nwrites, 0u);
+}
+
+std::string Write(const std::string &addr, const std::string &old_hex, const std::string &new_hex)
+{
+	return R"({"addr":)" + addr + R"(,"old":")" + old_hex + R"(","new":")" + new_hex + "\"}";
+}
+
+std::string Resume(const std::string &writes)
+{
+	return R"({"cmd":"resume","writes":[)" + writes + "]}";
+}
+
+TEST(ControlRequest, WriteLengthsRunFromOneTo64Bytes)
+{
+	std::string b64(128, 'a'), b65(130, 'a');
+
+	EXPECT_EQ(Ok(Resume(Write("0", b64, b64))).writes[0].len, 64u);
+	EXPECT_EQ(ErrorOf(Resume(Write("0", b65, b65))),
+		  R"(resume: writes[0]: "old" must be 1..64 bytes as hex digits, two per byte, got "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa...)");
+	EXPECT_EQ(ErrorOf(Resume(Write("0", "", ""))),
+		  R"(resume: writes[0]: "old" must be 1..64 bytes as hex digits, two per byte, got "")");
+	EXPECT_EQ(ErrorOf(Resume(Write("0", "abc", "abc"))),
+		  R"(resume: writes[0]: "old" must be 1..64 bytes as hex digits, two per byte, got "abc")");
+	EXPECT_EQ(ErrorOf(Resume(Write("0", "0x12", "0012"))),
+		  R"(resume: writes[0]: "old" must be 1..64 bytes as hex digits, two per byte, got "0x12")");
+	EXPECT_EQ(ErrorOf(Resume(Write("0", "12", "1g"))),
+		  R"(resume: writes[0]: "new" must be 1..64 bytes as hex digits, two per byte, got "1g")");
+	EXPECT_EQ(ErrorOf(R"({"cmd":"resume","writes":[{"addr":0,"old":12,"new":"12"}]})"),
+		  R"(resume: writes[0]: "old" must be 1..64 bytes as hex digits, two per byte, got 12)");
+}
+
+TEST(ControlRequest, WriteOldAndNewHaveOneLength)
+{
+	EXPECT_EQ(ErrorOf(Resume(Write("0", "1234", "12"))),
+		  R"(resume: writes[0]: "old" has 2 bytes but "new" has 1)");
+}
+
+TEST(ControlRequest, WritesAreCheckedOneByOneAndNamed)
+{
+	std::string good = Write("0", "00", "01");
+
+	EXPECT_EQ(ErrorOf(Resume(good + "," + R"({"addr":1,"old":"00"})")),
+		  R"(resume: writes[1]: missing "new")");
+	EXPECT_EQ(ErrorOf(Resume(good + "," + R"({"old":"00","new":"00"})")),
+		  R"(resume: writes[1]: missing "addr")");
+	EXPECT_EQ(ErrorOf(Resume(good + "," + Write("\"0x\"", "00", "00"))),
+		  R"(resume: writes[1]: "addr" must be a "0x..." hex string of at most 64 bits, got "0x")");
+	EXPECT_EQ(ErrorOf(Resume(good + "," + R"({"addr":2,"old":"00","new":"00","len":1})")),
+		  R"(resume: writes[1]: unknown key "len")");
+	EXPECT_EQ(ErrorOf(Resume(good + ",[1]")),
+		  R"(resume: writes[1] must be an object with "addr", "old" and "new", got [1])");
+	EXPECT_EQ(ErrorOf(Resume(Write("\"0xffffffffffffffff\"", "0000", "0000"))),
+		  R"(resume: writes[0]: "addr" 0xffffffffffffffff + 2 bytes runs past the end of the 64-bit address space)");
+	EXPECT_EQ(Ok(Resume(Write("\"0xffffffffffffffff\"", "00", "00"))).writes[0].addr,
+		  0xffffffffffffffffull);
+}
+
+TEST(ControlRequest, WritesMayNotOverlapEachOther)
+{
+	EXPECT_EQ(ErrorOf(Resume(Write("16", "00000000", "00000000") + "," + Write("19", "0000", "0000"))),
+		  R"(resume: writes[1] (0x13, 2 bytes) overlaps writes[0] (0x10, 4 bytes))");
+	// Touching is not overlapping.
+	EXPECT_EQ(Ok(Resume(Write("16", "00000000", "00000000") + "," + Write("20", "00", "00"))).nwrites,
+		  2u);
+}
+
+TEST(ControlRequest, WritesListHasOneTo64Entries)
+{
+	std::string many;
+
+	for (int i = 0; i < 64; i++)
+		many += (i ? "," : "") + Write(std::to_string(i), "00", "01");
+	EXPECT_EQ(Ok(Resume(many)).nwrites, 64u);
+	EXPECT_TRUE(StartsWith(ErrorOf(Resume(many + "," + Write("64", "00", "01"))),
+			       R"(resume: "writes" must be an array of 1..64 writes, got [{)"));
+	EXPECT_EQ(ErrorOf(Resume("")), R"(resume: "writes" must be an array of 1..64 writes, got [])");
+	EXPECT_EQ(ErrorOf(R"({"cmd":"resume","writes":{}})"),
+		  R"(resume: "writes" must be an array of 1..64 writes, got {})");
+	EXPECT_EQ(ErrorOf(R"({"cmd":"resume","write":[]})"), R"(resume: unknown key "write")");
+}
+
+// ---- mirrors ----------------------------------------------------------------
+
+TEST(ControlRequest, MirrorStartTakesBothCopiesAndTheMap)
+{
+	crs_request r = Ok(R"({"cmd":"mirror-start","old":"0x104000","new":1085440,)"
+			   R"("old_size":64,"new_size":"0x60","copies":[[0,8,8],[8,0,4],[16,32,32]]})");
+
+	EXPECT_STREQ(r.cmd, "mirror-start");
+	EXPECT_EQ(r.old_gpa, 0x104000u);
+	EXPECT_EQ(r.new_gpa, 1085440u);
+	EXPECT_EQ(r.old_size, 64u);
+	EXPECT_EQ(r.new_size, 0x60u);
+	ASSERT_EQ(r.ncopies, 3u);
+	EXPECT_EQ(r.copies[1].old_off, 8u);
+	EXPECT_EQ(r.copies[1].new_off, 0u);
+	EXPECT_EQ(r.copies[1].len, 4u);
+	EXPECT_EQ(r.copies[2].len, 32u);
+}
+
+std::string MirrorStart(const std::string &copies, const std::string &sizes = R"("old_size":64,"new_size":96)")
+{
+	return R"({"cmd":"mirror-start","old":"0x10000","new":"0x20000",)" + sizes +
+	       R"(,"copies":)" + copies + "}";
+}
+
+TEST(ControlRequest, MirrorStartRefusesBadArguments)
+{
+	EXPECT_EQ(ErrorOf(R"({"cmd":"mirror-start","new":0,"old_size":1,"new_size":1,"copies":[[0,0,1]]})"),
+		  R"(mirror-start: missing "old")");
+	EXPECT_EQ(ErrorOf(MirrorStart("[[0,0,1]]", R"("old_size":0,"new_size":1)")),
+		  R"(mirror-start: "old_size" must be 1..1048576, got 0)");
+	EXPECT_EQ(ErrorOf(MirrorStart("[[0,0,1]]", R"("old_size":1,"new_size":1048577)")),
+		  R"(mirror-start: "new_size" must be 1..1048576, got 1048577)");
+	EXPECT_EQ(ErrorOf(MirrorStart("[]")),
+		  R"(mirror-start: "copies" must be an array of 1..1024 [old_off, new_off, len], got [])");
+	EXPECT_EQ(ErrorOf(MirrorStart("[[0,0]]")),
+		  R"(mirror-start: copies[0] must be [old_off, new_off, len], three non-negative integers, got [0,0])");
+	EXPECT_EQ(ErrorOf(MirrorStart(R"([[0,0,1],[1,1,"2"]])")),
+		  R"(mirror-start: copies[1] must be [old_off, new_off, len], three non-negative integers, got [1,1,"2"])");
+	EXPECT_EQ(ErrorOf(MirrorStart("[[0,0,-1]]")),
+		  R"(mirror-start: copies[0] must be [old_off, new_off, len], three non-negative integers, got [0,0,-1])");
+	EXPECT_EQ(ErrorOf(R"({"cmd":"mirror-start","old":0,"new":64,"old_size":64,"new_size":8,"copies":[[0,0,1]],"mirror":1})"),
+		  R"(mirror-start: unknown key "mirror")");
+}
+
+TEST(ControlRequest, MirrorStartChecksTheMap)
+{
+	EXPECT_EQ(ErrorOf(MirrorStart("[[0,0,0]]")), "mirror-start: copies[0] has length 0");
+	EXPECT_EQ(ErrorOf(MirrorStart("[[60,0,8]]")),
+		  "mirror-start: copies[0] [60, 0, 8] runs past the old copy's 64 bytes or the new copy's 96");
+	EXPECT_EQ(ErrorOf(MirrorStart("[[0,90,8]]")),
+		  "mirror-start: copies[0] [0, 90, 8] runs past the old copy's 64 bytes or the new copy's 96");
+	EXPECT_EQ(ErrorOf(MirrorStart("[[0,0,8],[4,16,4]]")),
+		  "mirror-start: copies[1] overlaps copies[0] in the old copy");
+	EXPECT_EQ(ErrorOf(MirrorStart("[[0,0,8],[8,7,4]]")),
+		  "mirror-start: copies[1] overlaps copies[0] in the new copy");
+	EXPECT_EQ(ErrorOf(R"({"cmd":"mirror-start","old":"0x1000","new":"0x1020","old_size":64,"new_size":8,"copies":[[0,0,1]]})"),
+		  "mirror-start: the old copy [0x1000, 0x1040) and the new copy [0x1020, 0x1028) overlap");
+	EXPECT_EQ(ErrorOf(R"({"cmd":"mirror-start","old":"0xfffffffffffffff0","new":0,"old_size":64,"new_size":8,"copies":[[0,0,1]]})"),
+		  "mirror-start: the old copy at 0xfffffffffffffff0 runs past the end of the 64-bit address space");
+	// Adjacent copies, and copies sharing a page, are fine.
+	EXPECT_EQ(Ok(R"({"cmd":"mirror-start","old":"0x1000","new":"0x1040","old_size":64,"new_size":8,"copies":[[0,0,8]]})").ncopies,
+		  1u);
+}
+
+TEST(ControlRequest, MirrorCopiesAreLimited)
+{
+	std::string copies = "[";
+
+	for (int i = 0; i < 1024; i++)
+		copies += (i ? ",[" : "[") + std::to_string(i) + "," + std::to_string(i) + ",1]";
+	EXPECT_EQ(Ok(MirrorStart(copies + "]", R"("old_size":1024,"new_size":1024)")).ncopies, 1024u);
+	EXPECT_TRUE(StartsWith(ErrorOf(MirrorStart(copies + ",[1024,1024,1]]",
+						   R"("old_size":2048,"new_size":2048)")),
+			       R"(mirror-start: "copies" must be an array of 1..1024)"));
+}
+
+TEST(ControlRequest, MirrorStopAndStatsNameTheMirror)
+{
+	EXPECT_EQ(Ok(R"({"cmd":"mirror-stop","mirror":3})").mirror, 3u);
+	EXPECT_EQ(Ok(R"({"cmd":"mirror-stats","mirror":1})").mirror, 1u);
+	EXPECT_EQ(ErrorOf(R"({"cmd":"mirror-stats"})"), R"(mirror-stats: missing "mirror")");
+	EXPECT_EQ(ErrorOf(R"({"cmd":"mirror-stop","mirror":0})"),
+		  R"(mirror-stop: "mirror" must be 1..2147483647, got 0)");
+	EXPECT_EQ(ErrorOf(R"({"cmd":"mirror-stop","mirror":"1"})"),
+		  R"(mirror-stop: "mirror" must be a non-negative integer, got "1")");
+}
+
+} // namespace
