@@ -18,13 +18,6 @@ struct bench_results {
 
 struct bench_results bench_results;
 
-static inline uint64_t rdtsc(void)
-{
-	uint32_t lo, hi;
-	__asm__ volatile("lfence; rdtsc" : "=a"(lo), "=d"(hi));
-	return (uint64_t)hi << 32 | lo;
-}
-
 static uint64_t time_io(void)
 {
 	uint64_t start = rdtsc();

@@ -26,4 +26,12 @@ static inline void cpu_relax(void)
 	__asm__ volatile("pause");
 }
 
+/* The time-stamp counter, after every earlier instruction has finished. */
+static inline uint64_t rdtsc(void)
+{
+	uint32_t lo, hi;
+	__asm__ volatile("lfence; rdtsc" : "=a"(lo), "=d"(hi));
+	return (uint64_t)hi << 32 | lo;
+}
+
 #endif
