@@ -208,7 +208,8 @@ static void mirror_free(struct mirror *m)
 	free(m);
 }
 
-/* A free slot in vm->mirrors, with the id the mirror will have; -ENOSPC. */
+/* A free slot in vm->mirrors for m (not yet findable: its id is 0 until
+ * it runs); -ENOSPC. */
 static int claim_slot(struct vm *vm, struct mirror *m)
 {
 	int slot = -ENOSPC;
@@ -217,12 +218,19 @@ static int claim_slot(struct vm *vm, struct mirror *m)
 	for (int i = 0; i < VM_MIRRORS_MAX && slot < 0; i++) {
 		if (!vm->mirrors[i]) {
 			slot = i;
-			m->id = ++vm->mirror_last_id;
 			vm->mirrors[i] = m;
 		}
 	}
 	pthread_mutex_unlock(&vm->lock);
 	return slot;
+}
+
+/* Ids count only mirrors that started, so a client sees 1, 2, ... */
+static void assign_id(struct vm *vm, struct mirror *m)
+{
+	pthread_mutex_lock(&vm->lock);
+	m->id = ++vm->mirror_last_id;
+	pthread_mutex_unlock(&vm->lock);
 }
 
 static void drop_slot(struct vm *vm, int slot)
@@ -242,8 +250,11 @@ static int start_paused(struct vm *vm, struct mirror *m, char *err, size_t errle
 		snprintf(err, errlen, "the VM is stopping");
 		return ret;
 	}
-	build_new_copy(vm, &m->spec);
+	/* Protected first: a refusal (pages protected already) must leave
+	 * the new copy's memory as it was. */
 	ret = protect_copies(m, err, errlen);
+	if (!ret)
+		build_new_copy(vm, &m->spec);
 	vm_resume(vm);
 	return ret;
 }
@@ -277,6 +288,7 @@ int mirror_start(struct vm *vm, const struct mirror_spec *spec, unsigned *id,
 		mirror_free(m);
 		return ret;
 	}
+	assign_id(vm, m);
 	*id = m->id;
 	return 0;
 }

@@ -41,11 +41,9 @@ struct old_page {
 	volatile uint64_t neighbour[MIRROR_SLOTS];
 };
 
-/* Per-CPU progress and timings, on a page the mirror never protects. */
+/* Per-CPU progress, on a page the mirror never protects. */
 struct mirror_guest_stats {
 	uint64_t iterations;
-	uint64_t seq_writes;    /* stores of rec.seq timed ... */
-	uint64_t seq_cycles;    /* ... and their TSC cycles, summed */
 };
 
 #endif
