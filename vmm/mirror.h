@@ -19,8 +19,8 @@ struct mirror_stats {
 };
 
 /*
- * Pauses the VM, builds the new copy (zero, then each copy range from the
- * old one), write-protects the pages of both copies and resumes. *id gets
+ * Pauses the VM, write-protects the pages of both copies, builds the new
+ * copy (zero, then each copy range from the old one) and resumes. *id gets
  * the mirror's id (1, 2, ...; never reused while the VMM runs). Returns 0
  * or a negative errno with a message naming the copy or pages in err:
  * -EINVAL (the spec, see mirror_spec_check), -EFAULT (a copy outside RAM),
