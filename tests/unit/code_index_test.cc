@@ -278,10 +278,34 @@ std::string Kernel()
 	return k ? k : "";
 }
 
+struct Insn {
+	uint64_t addr;
+	unsigned id;
+	uint16_t size;
+	std::string text;
+};
+
 struct KernelFn {
 	uint64_t addr, size;
 	Bytes bytes;
+	std::vector<Insn> insns;  // decoded independently of the index
 };
+
+std::vector<Insn> Decode(const Bytes &bytes, uint64_t addr)
+{
+	std::vector<Insn> out;
+	csh cs;
+	cs_insn *insns;
+	if (cs_open(CS_ARCH_X86, CS_MODE_64, &cs) != CS_ERR_OK)
+		return out;
+	size_t n = cs_disasm(cs, bytes.data(), bytes.size(), addr, 0, &insns);
+	for (size_t i = 0; i < n; i++)
+		out.push_back({insns[i].address, insns[i].id, insns[i].size,
+			       std::string(insns[i].mnemonic) + " " + insns[i].op_str});
+	cs_free(insns, n);
+	cs_close(&cs);
+	return out;
+}
 
 // Every symbol in the kernel's code, read by the visitor the index uses;
 // functions with a size by name.
@@ -293,7 +317,8 @@ std::map<std::string, KernelFn> KernelCode()
 			const uint8_t *bytes, uint64_t avail) {
 		auto *m = static_cast<std::map<std::string, KernelFn> *>(ctx);
 		uint64_t n = size ? size : std::min<uint64_t>(avail, 256);
-		(*m)[name] = KernelFn{addr, size, Bytes(bytes, bytes + n)};
+		Bytes code(bytes, bytes + n);
+		(*m)[name] = KernelFn{addr, size, code, size ? Decode(code, addr) : std::vector<Insn>{}};
 		return 0;
 	};
 	EXPECT_EQ(cis_kernel_code(Kernel().c_str(), visit, &fns, err, kErr), 0) << err;
@@ -330,10 +355,10 @@ TEST_F(RealKernel, EveryFunctionWithASizeIsIndexed)
 	EXPECT_GT(st.leaves, 50u);
 	for (const auto &[name, fn] : *fns_) {
 		uint64_t start = 0;
-		if (fn.size)
-			EXPECT_NE(code_index_name(ix_, fn.addr + fn.size - 1, &start), nullptr) << name;
-		if (fn.size)
-			EXPECT_EQ(start, fn.addr) << name;
+		if (!fn.size)
+			continue;
+		EXPECT_NE(code_index_name(ix_, fn.addr + fn.size - 1, &start), nullptr) << name;
+		EXPECT_EQ(start, fn.addr) << name;
 	}
 	std::printf("kernel: %zu functions: %zu framed, %zu leaves, %zu shrink-wrapped; "
 		    "%zu with unknown code; of %zu instructions %zu unknown, %zu unreached\n",
@@ -353,26 +378,18 @@ TEST_F(RealKernel, EveryFunctionWithASizeIsIndexed)
 // every framed function's prologue follows the rule.
 TEST_F(RealKernel, EveryCallSiteIsAFramedReturnAddress)
 {
-	csh cs;
-	ASSERT_EQ(cs_open(CS_ARCH_X86, CS_MODE_64, &cs), CS_ERR_OK);
 	size_t calls = 0, framed = 0;
 	for (const auto &[name, fn] : *fns_) {
-		if (!fn.size)
-			continue;
-		cs_insn *insns;
-		size_t n = cs_disasm(cs, fn.bytes.data(), fn.size, fn.addr, 0, &insns);
-		for (size_t i = 0; i < n; i++) {
-			if (insns[i].id != X86_INS_CALL)
+		for (const Insn &in : fn.insns) {
+			if (in.id != X86_INS_CALL)
 				continue;
 			calls++;
-			uint64_t ra = insns[i].address + insns[i].size;
-			EXPECT_TRUE(Is(code_index_classify(ix_, ra, true), QS_CODE_FRAMED))
-				<< name << "+0x" << std::hex << insns[i].address - fn.addr;
+			EXPECT_TRUE(Is(code_index_classify(ix_, in.addr + in.size, true),
+				       QS_CODE_FRAMED)) << name << "+0x" << std::hex << in.addr - fn.addr;
 			// And the call itself, where a thread stops mid-body.
-			EXPECT_TRUE(Is(code_index_classify(ix_, insns[i].address, false),
-				       QS_CODE_FRAMED)) << name;
+			EXPECT_TRUE(Is(code_index_classify(ix_, in.addr, false), QS_CODE_FRAMED))
+				<< name;
 		}
-		cs_free(insns, n);
 		if (fn.size > 4 && !std::memcmp(fn.bytes.data(), "\x55\x48\x89\xe5", 4)) {
 			framed++;
 			EXPECT_TRUE(Is(code_index_classify(ix_, fn.addr, false), QS_CODE_UNFRAMED, 0))
@@ -383,7 +400,6 @@ TEST_F(RealKernel, EveryCallSiteIsAFramedReturnAddress)
 				<< name;
 		}
 	}
-	cs_close(&cs);
 	EXPECT_GT(calls, 500u);
 	EXPECT_GT(framed, 100u);
 }
@@ -393,30 +409,21 @@ TEST_F(RealKernel, EveryCallSiteIsAFramedReturnAddress)
 // nothing, every answer is unframed unless it sets up a frame anyway.
 TEST_F(RealKernel, EveryReachableInstructionHasAnAnswer)
 {
-	csh cs;
-	ASSERT_EQ(cs_open(CS_ARCH_X86, CS_MODE_64, &cs), CS_ERR_OK);
 	size_t leaves = 0, unframed = 0;
 	for (const auto &[name, fn] : *fns_) {
-		if (!fn.size)
-			continue;
-		cs_insn *insns;
-		size_t n = cs_disasm(cs, fn.bytes.data(), fn.size, fn.addr, 0, &insns);
 		bool calls = false;
-		for (size_t i = 0; i < n; i++)
-			calls |= insns[i].id == X86_INS_CALL;
-		leaves += !calls && fn.bytes[0] != 0x55;
-		for (size_t i = 0; i < n; i++) {
-			qs_code c = code_index_classify(ix_, insns[i].address, false);
-			if (insns[i].id == X86_INS_NOP)
+		for (const Insn &in : fn.insns)
+			calls |= in.id == X86_INS_CALL;
+		leaves += fn.size && !calls && fn.bytes[0] != 0x55;
+		for (const Insn &in : fn.insns) {
+			qs_code c = code_index_classify(ix_, in.addr, false);
+			if (in.id == X86_INS_NOP)
 				continue;
 			EXPECT_NE(c.kind, QS_CODE_UNKNOWN)
-				<< name << "+0x" << std::hex << insns[i].address - fn.addr << " "
-				<< insns[i].mnemonic << " " << insns[i].op_str;
+				<< name << "+0x" << std::hex << in.addr - fn.addr << " " << in.text;
 			unframed += !calls && c.kind == QS_CODE_UNFRAMED;
 		}
-		cs_free(insns, n);
 	}
-	cs_close(&cs);
 	EXPECT_GT(leaves, 50u);
 	EXPECT_GT(unframed, 500u);
 }
@@ -492,17 +499,10 @@ TEST_F(RealKernel, WalkGoesThroughTheTrapReturn)
 	code_index_summarize(ix_, &st);
 	uint64_t victim = fns_->at("vsnprintf").addr, dispatch = fns_->at("trap_dispatch").addr;
 	// Some framed caller's call site as the victim's return address.
-	csh cs;
-	ASSERT_EQ(cs_open(CS_ARCH_X86, CS_MODE_64, &cs), CS_ERR_OK);
-	const KernelFn &caller = fns_->at("snprintf");
-	cs_insn *insns;
-	size_t n = cs_disasm(cs, caller.bytes.data(), caller.size, caller.addr, 0, &insns);
 	uint64_t in_caller = 0;
-	for (size_t i = 0; i < n && !in_caller; i++)
-		if (insns[i].id == X86_INS_CALL)
-			in_caller = insns[i].address + insns[i].size;
-	cs_free(insns, n);
-	cs_close(&cs);
+	for (const Insn &in : fns_->at("snprintf").insns)
+		if (in.id == X86_INS_CALL && !in_caller)
+			in_caller = in.addr + in.size;
 	ASSERT_NE(in_caller, 0u);
 
 	Stack s;
