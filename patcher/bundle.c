@@ -68,6 +68,8 @@ void bundle_close(struct bundle *b)
 	free(b->objects);
 	free(b->services);
 	free(b->checks);
+	free(b->functions);
+	free(b->mirrors);
 	free(b->bytes);
 	free(b->path);
 	free(b);

@@ -42,6 +42,17 @@ struct bundle_check {
 	char check[BUNDLE_SYMBOL_MAX];
 };
 
+/* A binary patch's records: the replacement's and the copy's symbols. */
+struct bundle_function {
+	struct sv_patch_function rec;
+	char replacement[BUNDLE_SYMBOL_MAX];
+};
+
+struct bundle_mirror {
+	struct sv_patch_mirror rec;
+	char copy[BUNDLE_SYMBOL_MAX];
+};
+
 struct bundle {
 	char *path;               /* for messages */
 	uint8_t *bytes;           /* the whole file, which elf reads */
@@ -65,6 +76,10 @@ struct bundle {
 	size_t nservices;
 	struct bundle_check *checks;
 	size_t nchecks;
+	struct bundle_function *functions;
+	size_t nfunctions;
+	struct bundle_mirror *mirrors;
+	size_t nmirrors;
 };
 
 /* Reads and checks the bundle at path, or the size bytes at bytes (copied;

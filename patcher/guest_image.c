@@ -223,30 +223,36 @@ static int same_build(Elf *elf, const struct guest_image *img)
 	       !memcmp(id, img->build_id, len);
 }
 
-static int holds(const GElf_Shdr *sh, uint64_t addr, uint64_t size)
-{
-	return sh->sh_type == SHT_PROGBITS && (sh->sh_flags & SHF_EXECINSTR) &&
-	       addr >= sh->sh_addr && addr - sh->sh_addr <= sh->sh_size &&
-	       size <= sh->sh_size - (addr - sh->sh_addr);
-}
-
-/* fn's bytes in the file, in the executable section holding all of them;
- * NULL if none does. */
-static const uint8_t *find_code(Elf *elf, const struct guest_function *fn)
+/* The file's bytes at addr, in the executable section holding it, and
+ * how many follow to the section's end; NULL if no such section does. */
+static const uint8_t *code_at(Elf *elf, uint64_t addr, uint64_t *avail)
 {
 	Elf_Scn *scn = NULL;
 	GElf_Shdr sh;
 	Elf_Data *d;
 
 	while ((scn = elf_nextscn(elf, scn))) {
-		if (!gelf_getshdr(scn, &sh) || !holds(&sh, fn->addr, fn->size))
+		if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_PROGBITS ||
+		    !(sh.sh_flags & SHF_EXECINSTR) || addr < sh.sh_addr ||
+		    addr - sh.sh_addr >= sh.sh_size)
 			continue;
 		d = elf_getdata(scn, NULL);
 		if (!d || d->d_size != sh.sh_size)
 			return NULL;
-		return (const uint8_t *)d->d_buf + (fn->addr - sh.sh_addr);
+		*avail = sh.sh_size - (addr - sh.sh_addr);
+		return (const uint8_t *)d->d_buf + (addr - sh.sh_addr);
 	}
 	return NULL;
+}
+
+/* fn's bytes in the file, in the executable section holding all of them;
+ * NULL if none does. */
+static const uint8_t *find_code(Elf *elf, const struct guest_function *fn)
+{
+	uint64_t avail;
+	const uint8_t *code = code_at(elf, fn->addr, &avail);
+
+	return code && fn->size <= avail ? code : NULL;
 }
 
 static int read_function(Elf *elf, const struct guest_image *img, const char *name,
@@ -299,4 +305,35 @@ void guest_function_free(struct guest_function *fn)
 {
 	free(fn->bytes);
 	*fn = (struct guest_function){ 0 };
+}
+
+struct code_visit {
+	Elf *elf;
+	guest_code_visitor visit;
+	void *ctx;
+};
+
+static int visit_code(const char *name, const GElf_Sym *sym, void *ctx)
+{
+	struct code_visit *v = ctx;
+	struct guest_code code = { name, sym->st_value, sym->st_size,
+				   GELF_ST_TYPE(sym->st_info) == STT_FUNC, NULL, 0 };
+
+	if (!*name || sym->st_shndx == SHN_UNDEF || GELF_ST_TYPE(sym->st_info) == STT_SECTION ||
+	    !(code.bytes = code_at(v->elf, code.addr, &code.avail)))
+		return 0;
+	return v->visit(v->ctx, &code);
+}
+
+int guest_image_visit_code(const char *path, guest_code_visitor visit, void *ctx, char *err,
+			   size_t errlen)
+{
+	struct code_visit v = { NULL, visit, ctx };
+	int fd, rc;
+
+	if (!(v.elf = open_elf(path, &fd, err, errlen)))
+		return -1;
+	rc = elf_visit_symbols(v.elf, visit_code, &v);
+	close_elf(v.elf, fd);
+	return rc;
 }

@@ -5,6 +5,7 @@
 #ifndef SV_PATCHER_GUEST_IMAGE_H
 #define SV_PATCHER_GUEST_IMAGE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -62,6 +63,24 @@ struct guest_function {
 int guest_image_function(const struct guest_image *img, const char *name,
 			 struct guest_function *fn, char *err, size_t errlen);
 void guest_function_free(struct guest_function *fn);
+
+/* A named symbol in an executable section, as the code classifier
+ * (code_index.h) reads every one of them. */
+struct guest_code {
+	const char *name;
+	uint64_t addr, size;      /* st_value, st_size (0 for an assembly label) */
+	bool func;                /* STT_FUNC */
+	const uint8_t *bytes;     /* the file's bytes from addr ... */
+	uint64_t avail;           /* ... to the end of its section */
+};
+
+/* Calls visit for every named symbol of the ELF executable at path whose
+ * address lies in an executable section, until it returns nonzero; the
+ * strings and bytes are valid during the call only. Returns 0, visit's
+ * value, or -1 with err when path cannot be read as ELF. */
+typedef int (*guest_code_visitor)(void *ctx, const struct guest_code *code);
+int guest_image_visit_code(const char *path, guest_code_visitor visit, void *ctx, char *err,
+			   size_t errlen);
 
 #ifdef __cplusplus
 }

@@ -147,7 +147,8 @@ static int build(struct link_ctx *ctx, struct range *text, struct range *data)
 		patcher_fail(ctx->err, ctx->errlen, ctx->b->path, "out of memory");
 		goto out;
 	}
-	rc = copy_sections(ctx, offsets) || link_relocate(ctx) || describe_module(ctx, &out->module)
+	rc = copy_sections(ctx, offsets) || link_relocate(ctx) || link_symbols(ctx) ||
+		     describe_module(ctx, &out->module)
 		     ? -1 : 0;
 	if (!rc)
 		memcpy(out->data + offsets[module], &out->module, sizeof(out->module));
@@ -180,7 +181,12 @@ int patch_link(const struct bundle *b, const struct guest_image *guest,
 
 void patch_image_free(struct patch_image *img)
 {
+	for (size_t i = 0; i < img->nsymbols; i++)
+		free(img->symbols[i].name);
+	free(img->symbols);
 	free(img->text);
 	free(img->data);
 	img->text = img->data = NULL;
+	img->symbols = NULL;
+	img->nsymbols = 0;
 }

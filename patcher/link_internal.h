@@ -24,4 +24,8 @@ struct link_ctx {
  * section. Returns 0, or -1 with ctx->err. */
 int link_relocate(struct link_ctx *ctx);
 
+/* Fills ctx->out's symbols from the bundle's defined functions and
+ * objects in loaded sections. Returns 0, or -1 with ctx->err. */
+int link_symbols(struct link_ctx *ctx);
+
 #endif

@@ -15,7 +15,7 @@ struct record_kind {
 	const char *section;
 	const char *what;
 	size_t size;
-	size_t name_off;
+	size_t name_off, name_max;
 	size_t code_off;
 	const char *code_what;
 	size_t copy_size, copy_sym_off;
@@ -24,18 +24,23 @@ struct record_kind {
 
 #define KIND(sec, what_, rec, copy, code, arr)                                  \
 	{ sec, what_, sizeof(struct rec), offsetof(struct rec, name),           \
-	  offsetof(struct rec, code), #code, sizeof(struct copy),               \
+	  sizeof(((struct rec *)0)->name), offsetof(struct rec, code), #code,   \
+	  sizeof(struct copy),                                                  \
 	  offsetof(struct copy, code), offsetof(struct bundle, arr),            \
 	  offsetof(struct bundle, n##arr) }
 
 static const struct record_kind kinds[] = {
 	{ ".svp.deps", "dependency", sizeof(struct sv_patch_dep),
-	  offsetof(struct sv_patch_dep, id), NO_FIELD, NULL, sizeof(struct sv_patch_dep),
+	  offsetof(struct sv_patch_dep, id), SV_PATCH_NAME_MAX, NO_FIELD, NULL,
+	  sizeof(struct sv_patch_dep),
 	  NO_FIELD, offsetof(struct bundle, deps), offsetof(struct bundle, ndeps) },
 	KIND(".svp.classes", "class", sv_patch_class, bundle_class, impl, classes),
 	KIND(".svp.objects", "object", sv_patch_object, bundle_object, make_root, objects),
 	KIND(".svp.services", "service", sv_patch_service, bundle_service, serve, services),
 	KIND(".svp.checks", "check", sv_patch_check, bundle_check, check, checks),
+	KIND(".svp.functions", "function", sv_patch_function, bundle_function, replacement,
+	     functions),
+	KIND(".svp.mirrors", "mirror", sv_patch_mirror, bundle_mirror, copy, mirrors),
 };
 
 /* Section idx's bytes, which must be a whole number of records. */
@@ -104,7 +109,7 @@ static int copy_record(struct bundle *b, const struct record_kind *k, size_t idx
 {
 	const char *name = (const char *)rec + k->name_off;
 
-	if (!terminated(name, SV_PATCH_NAME_MAX))
+	if (!terminated(name, k->name_max))
 		return patcher_fail(err, errlen, b->path,
 				    "%s record %zu: unterminated name", k->section, i);
 	memcpy(copy, rec, k->size);
@@ -196,6 +201,42 @@ static int check_modes(struct bundle *b, char *err, size_t errlen)
 	return 0;
 }
 
+/* The n names at names, stride bytes apart: the first one seen twice. */
+static const char *repeated(const char *names, size_t stride, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		for (size_t j = 0; j < i; j++)
+			if (!strcmp(names + i * stride, names + j * stride))
+				return names + i * stride;
+	return NULL;
+}
+
+/* Two jumps at one entry, or two copies of one global, cannot both win. */
+static int check_binary(struct bundle *b, char *err, size_t errlen)
+{
+	const char *twice;
+
+	for (size_t i = 0; i < b->nfunctions; i++) {
+		const struct sv_patch_function *f = &b->functions[i].rec;
+
+		if (f->flags & ~SV_PATCH_FN_OLD_MAY_FINISH)
+			return patcher_fail(err, errlen, b->path,
+					    "function %s: unknown flags 0x%x", f->name,
+					    f->flags & ~SV_PATCH_FN_OLD_MAY_FINISH);
+		if ((f->flags & SV_PATCH_FN_OLD_MAY_FINISH) && !b->nmirrors)
+			return patcher_fail(err, errlen, b->path,
+					    "function %s: SV_PATCH_FN_OLD_MAY_FINISH without any mirror: a thread may only finish the old body when it works on a mirrored old copy, and the bundle declares no mirror",
+					    f->name);
+	}
+	if (b->nfunctions && (twice = repeated(b->functions[0].rec.name,
+					       sizeof(b->functions[0]), b->nfunctions)))
+		return patcher_fail(err, errlen, b->path, "function %s is replaced twice", twice);
+	if (b->nmirrors &&
+	    (twice = repeated(b->mirrors[0].rec.name, sizeof(b->mirrors[0]), b->nmirrors)))
+		return patcher_fail(err, errlen, b->path, "mirror %s is declared twice", twice);
+	return 0;
+}
+
 static int find_signature(struct bundle *b, char *err, size_t errlen)
 {
 	long idx = bundle_find_section(b, ".svp.sig");
@@ -226,5 +267,5 @@ int manifest_read(struct bundle *b, char *err, size_t errlen)
 	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
 		if (read_kind(b, &kinds[i], err, errlen))
 			return -1;
-	return check_modes(b, err, errlen);
+	return check_modes(b, err, errlen) || check_binary(b, err, errlen) ? -1 : 0;
 }

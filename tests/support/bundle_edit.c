@@ -90,26 +90,35 @@ int bundle_edit_reloc_type(uint8_t *bytes, size_t size, const char *rela, uint32
 	return rc;
 }
 
-int bundle_edit_section_offset(uint8_t *bytes, size_t size, const char *name, uint64_t offset)
+/* Rewrites one 8-byte field (at field_off) of section name's header. */
+static int edit_section_header(uint8_t *bytes, size_t size, const char *name, size_t field_off,
+			       uint64_t value)
 {
 	Elf *elf = open_mem(bytes, size);
 	Elf_Scn *scn;
 	GElf_Ehdr eh;
 	GElf_Shdr sh;
-	Elf64_Shdr raw;
 	int rc = -1;
 
 	if (elf && gelf_getehdr(elf, &eh) && (scn = find(elf, name, &sh))) {
 		uint64_t at = eh.e_shoff + elf_ndxscn(scn) * eh.e_shentsize;
 
-		memcpy(&raw, bytes + at, sizeof(raw));
-		raw.sh_offset = offset;
-		memcpy(bytes + at, &raw, sizeof(raw));
+		memcpy(bytes + at + field_off, &value, sizeof(value));
 		rc = 0;
 	}
 	if (elf)
 		elf_end(elf);
 	return rc;
+}
+
+int bundle_edit_section_offset(uint8_t *bytes, size_t size, const char *name, uint64_t offset)
+{
+	return edit_section_header(bytes, size, name, offsetof(Elf64_Shdr, sh_offset), offset);
+}
+
+int bundle_edit_section_size(uint8_t *bytes, size_t size, const char *name, uint64_t len)
+{
+	return edit_section_header(bytes, size, name, offsetof(Elf64_Shdr, sh_size), len);
 }
 
 void bundle_edit_elf_type(uint8_t *bytes, uint16_t type)

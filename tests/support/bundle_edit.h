@@ -31,6 +31,9 @@ int bundle_edit_reloc_type(uint8_t *bytes, size_t size, const char *rela, uint32
 /* Rewrites section name's file offset in its header: 0, or -1. */
 int bundle_edit_section_offset(uint8_t *bytes, size_t size, const char *name, uint64_t offset);
 
+/* Rewrites section name's size in its header: 0, or -1. */
+int bundle_edit_section_size(uint8_t *bytes, size_t size, const char *name, uint64_t len);
+
 /* Rewrites the ELF header's e_type (bytes holds a whole ELF64 header). */
 void bundle_edit_elf_type(uint8_t *bytes, uint16_t type);
 

@@ -54,6 +54,30 @@ void bs_read_manifest(const struct bundle *b, struct bs_manifest *m)
 	}
 }
 
+void bs_read_binary(const struct bundle *b, struct bs_binary *out)
+{
+	*out = (struct bs_binary){ .nfunctions = b->nfunctions, .nmirrors = b->nmirrors };
+	for (size_t i = 0; i < b->nfunctions && i < BS_RECORDS; i++) {
+		snprintf(out->functions[i].name, BS_NAME, "%s", b->functions[i].rec.name);
+		snprintf(out->functions[i].replacement, BS_NAME, "%s", b->functions[i].replacement);
+		out->functions[i].flags = b->functions[i].rec.flags;
+	}
+	for (size_t i = 0; i < b->nmirrors && i < BS_RECORDS; i++) {
+		snprintf(out->mirrors[i].name, BS_NAME, "%s", b->mirrors[i].rec.name);
+		snprintf(out->mirrors[i].copy, BS_NAME, "%s", b->mirrors[i].copy);
+	}
+}
+
+size_t bs_function_size(void)
+{
+	return sizeof(struct sv_patch_function);
+}
+
+size_t bs_function_flags_offset(void)
+{
+	return offsetof(struct sv_patch_function, flags);
+}
+
 int bs_verify(const struct bundle *b, const char *pub_path, char *err)
 {
 	uint8_t key[1][SIGNATURE_KEY_BYTES];
@@ -85,36 +109,47 @@ int bs_guest_lookup(const struct guest_image *g, const char *name, uint64_t *add
 	return guest_image_lookup(g, name, addr);
 }
 
-static uint8_t *copy(const uint8_t *p, uint64_t n)
-{
-	uint8_t *c = malloc(n ? n : 1);
-
-	if (c)
-		memcpy(c, p, n);
-	return c;
-}
-
 int bs_link(const struct bundle *b, const struct guest_image *g, uint64_t base, uint64_t half,
 	    struct bs_linked *out, char *err)
 {
-	struct patch_image img;
+	struct patch_image *img = malloc(sizeof(*img));
 
 	*out = (struct bs_linked){ 0 };
-	if (patch_link(b, g, base, half, base + half, half, &img, err, BS_ERR))
+	if (!img) {
+		snprintf(err, BS_ERR, "out of memory");
 		return -1;
-	*out = (struct bs_linked){ copy(img.text, img.text_size), copy(img.data, img.data_size),
-				   img.text_base, img.text_size, img.data_base, img.data_size,
-				   img.module_addr, img.module.header, img.module.checks,
-				   img.module.nchecks, img.module.classes, img.module.nclasses,
-				   img.module.objects, img.module.services };
-	patch_image_free(&img);
+	}
+	if (patch_link(b, g, base, half, base + half, half, img, err, BS_ERR)) {
+		free(img);
+		return -1;
+	}
+	*out = (struct bs_linked){ img, img->text, img->data,
+				   img->text_base, img->text_size, img->data_base, img->data_size,
+				   img->module_addr, img->module.header, img->module.checks,
+				   img->module.nchecks, img->module.classes, img->module.nclasses,
+				   img->module.objects, img->module.services };
 	return 0;
 }
 
 void bs_linked_free(struct bs_linked *l)
 {
-	free(l->text);
-	free(l->data);
+	if (l->img)
+		patch_image_free(l->img);
+	free(l->img);
+	*l = (struct bs_linked){ 0 };
+}
+
+int bs_linked_symbol(const struct bs_linked *l, const char *name, uint64_t *addr,
+		     uint64_t *size, int *func)
+{
+	const struct patch_symbol *s = patch_image_symbol(l->img, name);
+
+	if (!s)
+		return -1;
+	*addr = s->addr;
+	*size = s->size;
+	*func = s->func;
+	return 0;
 }
 
 size_t bs_check_size(void)

@@ -39,6 +39,23 @@ struct bs_manifest {
 };
 void bs_read_manifest(const struct bundle *b, struct bs_manifest *m);
 
+/* A binary patch's records: the counts, and the first BS_RECORDS of each. */
+#define BS_RECORDS 2
+struct bs_binary {
+	size_t nfunctions, nmirrors;
+	struct {
+		char name[BS_NAME], replacement[BS_NAME];
+		uint32_t flags;
+	} functions[BS_RECORDS];
+	struct {
+		char name[BS_NAME], copy[BS_NAME];
+	} mirrors[BS_RECORDS];
+};
+void bs_read_binary(const struct bundle *b, struct bs_binary *out);
+/* Offsets within struct sv_patch_function, and its size. */
+size_t bs_function_size(void);
+size_t bs_function_flags_offset(void);
+
 /* signature_verify against the public key in pub_path; its status. */
 int bs_verify(const struct bundle *b, const char *pub_path, char *err);
 
@@ -47,8 +64,10 @@ void bs_guest_close(struct guest_image *g);
 /* guest_image_lookup: 0 found, -1 missing, -2 ambiguous. */
 int bs_guest_lookup(const struct guest_image *g, const char *name, uint64_t *addr);
 
+struct patch_image;
 struct bs_linked {
-	uint8_t *text, *data;   /* copies; free with bs_linked_free */
+	struct patch_image *img; /* free with bs_linked_free */
+	uint8_t *text, *data;   /* img's */
 	uint64_t text_base, text_size, data_base, data_size, module_addr;
 	uint64_t header, checks, nchecks, classes, nclasses, objects, services;
 };
@@ -56,6 +75,10 @@ struct bs_linked {
 int bs_link(const struct bundle *b, const struct guest_image *g, uint64_t base, uint64_t half,
 	    struct bs_linked *out, char *err);
 void bs_linked_free(struct bs_linked *l);
+/* patch_image_symbol: 0 and the symbol's address, size and whether it is a
+ * function, or -1 when the image has no (single) symbol name. */
+int bs_linked_symbol(const struct bs_linked *l, const char *name, uint64_t *addr,
+		     uint64_t *size, int *func);
 /* Offsets of fields within the records, for reading relocated tables. */
 size_t bs_check_size(void);
 size_t bs_check_fn_offset(void);

@@ -29,6 +29,7 @@ namespace {
 constexpr uint64_t kArea = 0x0fc00000;   // where a 256 MiB guest's patch area is
 constexpr uint64_t kHalf = 2ull << 20;   // SV_PATCH_AREA_SIZE / 2
 constexpr int kRelocGotpcrel = 9;        // R_X86_64_GOTPCREL
+constexpr int kRelocPc32 = 2;            // R_X86_64_PC32
 
 std::string env(const char *name)
 {
@@ -71,6 +72,28 @@ struct Guest {
 	}
 };
 
+// A bundle built here linked against the guest kernel at kArea; rc is
+// bs_link's (-1 too when either could not be opened).
+struct Linked {
+	Opened o;
+	Guest guest;
+	bs_linked l{};
+	char err[BS_ERR] = "";
+	int rc = -1;
+	explicit Linked(const std::string &bundle)
+		: o(built(bundle)), guest(env("SV_GUEST_KERNEL"))
+	{
+		if (o.b && guest.g)
+			rc = bs_link(o.b, guest.g, kArea, kHalf, &l, err);
+	}
+	~Linked()
+	{
+		if (!rc)
+			bs_linked_free(&l);
+	}
+	std::string why() const { return std::string(o.err) + guest.err + err; }
+};
+
 uint64_t u64_at(const uint8_t *p)
 {
 	uint64_t v;
@@ -109,6 +132,155 @@ TEST(Bundle, GoodBundleExposesItsManifest)
 	EXPECT_STREQ(m.check_fn, "good_check");
 }
 
+// binary.svp's records, in the order the compiler emitted them.
+bs_binary binary_records()
+{
+	Opened o(built("binary.svp"));
+	bs_binary bin{};
+	EXPECT_NE(o.b, nullptr) << o.err;
+	if (o.b)
+		bs_read_binary(o.b, &bin);
+	return bin;
+}
+
+TEST(Bundle, BinaryPatchRecordsAreRead)
+{
+	bs_binary bin = binary_records();
+	ASSERT_EQ(bin.nfunctions, 2u);
+	// The compiler may emit the records in either order.
+	int count = std::strcmp(bin.functions[0].name, "thread_count") ? 1 : 0;
+	EXPECT_STREQ(bin.functions[count].name, "thread_count");
+	// A static replacement is named through its section's relocation.
+	EXPECT_STREQ(bin.functions[count].replacement, "binary_thread_count");
+	EXPECT_EQ(bin.functions[count].flags, 1u); // SV_PATCH_FN_OLD_MAY_FINISH
+	EXPECT_STREQ(bin.functions[1 - count].name, "printk_banner");
+	EXPECT_STREQ(bin.functions[1 - count].replacement, "binary_printk_banner");
+	EXPECT_EQ(bin.functions[1 - count].flags, 0u);
+	ASSERT_EQ(bin.nmirrors, 1u);
+	EXPECT_STREQ(bin.mirrors[0].name, "gens");
+	EXPECT_STREQ(bin.mirrors[0].copy, "binary_gens_v2");
+}
+
+// The link says where the replacements and the copy went, with their
+// sizes from the bundle's symbol table.
+TEST(Bundle, LinkedImageHasTheBundlesSymbols)
+{
+	Linked k("binary.svp");
+	ASSERT_EQ(k.rc, 0) << k.why();
+	const bs_linked &l = k.l;
+	uint64_t addr, size;
+	int func;
+
+	ASSERT_EQ(bs_linked_symbol(&l, "binary_thread_count", &addr, &size, &func), 0);
+	EXPECT_TRUE(func);
+	EXPECT_TRUE(in(addr, l.text_base, l.text_size)) << std::hex << addr;
+	EXPECT_GT(size, 0u);
+	EXPECT_LE(addr + size, l.text_base + l.text_size);
+
+	ASSERT_EQ(bs_linked_symbol(&l, "binary_printk_banner", &addr, &size, &func), 0);
+	EXPECT_TRUE(func);
+	EXPECT_TRUE(in(addr, l.text_base, l.text_size)) << std::hex << addr;
+
+	ASSERT_EQ(bs_linked_symbol(&l, "binary_gens_v2", &addr, &size, &func), 0);
+	EXPECT_FALSE(func);
+	EXPECT_EQ(size, 9 * 8u); // eight generations and the added counter
+	ASSERT_TRUE(in(addr, l.data_base, l.data_size)) << std::hex << addr;
+	// Its initial value is where the symbol says: .retired = 1.
+	EXPECT_EQ(u64_at(l.data + (addr - l.data_base) + 8 * 8), 1u);
+
+	// Guest symbols and undefined names are not the bundle's.
+	EXPECT_EQ(bs_linked_symbol(&l, "printk", &addr, &size, &func), -1);
+	EXPECT_EQ(bs_linked_symbol(&l, "no_such_symbol", &addr, &size, &func), -1);
+}
+
+// binary.svp's .svp.functions with one edit, and the refusal it gets.
+std::string binary_refusal(void (*edit)(std::vector<uint8_t> &bytes, uint64_t off, uint64_t len))
+{
+	std::vector<uint8_t> bytes = read_bytes(built("binary.svp"));
+	uint64_t off, len;
+	EXPECT_EQ(bundle_edit_section(bytes.data(), bytes.size(), ".svp.functions", &off, &len), 0);
+	EXPECT_EQ(len, 2 * bs_function_size());
+	edit(bytes, off, len);
+	Opened o(bytes);
+	EXPECT_EQ(o.b, nullptr);
+	return o.err;
+}
+
+TEST(Bundle, BinaryRecordWithUnknownFlagsIsRefused)
+{
+	std::string err = binary_refusal([](std::vector<uint8_t> &b, uint64_t off, uint64_t) {
+		b[off + bs_function_flags_offset()] |= 0x4;
+	});
+	std::string first = binary_records().functions[0].name;
+	EXPECT_NE(err.find("function " + first + ": unknown flags 0x4"), std::string::npos) << err;
+}
+
+TEST(Bundle, FunctionReplacedTwiceIsRefused)
+{
+	std::string err = binary_refusal([](std::vector<uint8_t> &b, uint64_t off, uint64_t) {
+		std::memcpy(&b[off + bs_function_size()], &b[off], 64);
+	});
+	std::string first = binary_records().functions[0].name;
+	EXPECT_NE(err.find("function " + first + " is replaced twice"), std::string::npos) << err;
+}
+
+// The name is 64 bytes, not the 32 of other records: all 64 are checked.
+TEST(Bundle, BinaryRecordWithUnterminatedNameIsRefused)
+{
+	std::string err = binary_refusal([](std::vector<uint8_t> &b, uint64_t off, uint64_t) {
+		std::memset(&b[off + bs_function_size()], 'x', 64);
+	});
+	EXPECT_NE(err.find(".svp.functions record 1: unterminated name"), std::string::npos) << err;
+}
+
+// A 64-byte name that uses every byte before its NUL is fine.
+TEST(Bundle, BinaryRecordNameMayUseAllSixtyFourBytes)
+{
+	std::vector<uint8_t> bytes = read_bytes(built("binary.svp"));
+	uint64_t off, len;
+	ASSERT_EQ(bundle_edit_section(bytes.data(), bytes.size(), ".svp.functions", &off, &len), 0);
+	std::memset(&bytes[off], 'y', 63);
+	bytes[off + 63] = 0;
+	Opened o(bytes);
+	ASSERT_NE(o.b, nullptr) << o.err;
+	bs_binary bin;
+	bs_read_binary(o.b, &bin);
+	EXPECT_EQ(std::string(bin.functions[0].name), std::string(63, 'y'));
+}
+
+// binary.svp with the first relocation of rela made PC-relative: the
+// record's pointer is left without its R_X86_64_64. The refusal.
+std::string unrelocated(const char *rela)
+{
+	std::vector<uint8_t> bytes = read_bytes(built("binary.svp"));
+	EXPECT_EQ(bundle_edit_reloc_type(bytes.data(), bytes.size(), rela, kRelocPc32), 0);
+	Opened o(bytes);
+	EXPECT_EQ(o.b, nullptr);
+	return o.err;
+}
+
+TEST(Bundle, ReplacementWithoutARelocationIsRefused)
+{
+	std::string err = unrelocated(".rela.svp.functions");
+	EXPECT_NE(err.find(": replacement is not set"), std::string::npos) << err;
+}
+
+TEST(Bundle, MirrorCopyWithoutARelocationIsRefused)
+{
+	std::string err = unrelocated(".rela.svp.mirrors");
+	EXPECT_NE(err.find("mirror gens: copy is not set"), std::string::npos) << err;
+}
+
+TEST(Bundle, BinaryRecordsOfAWrongSizeAreRefused)
+{
+	std::vector<uint8_t> bytes = read_bytes(built("binary.svp"));
+	ASSERT_EQ(bundle_edit_section_size(bytes.data(), bytes.size(), ".svp.mirrors", 64), 0);
+	Opened o(bytes);
+	EXPECT_EQ(o.b, nullptr);
+	EXPECT_NE(std::strstr(o.err, ".svp.mirrors holds 64 bytes, not a multiple of its 72-byte records"),
+		  nullptr) << o.err;
+}
+
 TEST(Bundle, GoodBundleVerifiesWithTheTrustedKey)
 {
 	Opened o(built("good.svp"));
@@ -119,13 +291,9 @@ TEST(Bundle, GoodBundleVerifiesWithTheTrustedKey)
 
 TEST(Bundle, GoodBundleLinksIntoThePatchArea)
 {
-	Opened o(built("good.svp"));
-	Guest guest(env("SV_GUEST_KERNEL"));
-	ASSERT_NE(o.b, nullptr) << o.err;
-	ASSERT_NE(guest.g, nullptr) << guest.err;
-	bs_linked l;
-	char err[BS_ERR] = "";
-	ASSERT_EQ(bs_link(o.b, guest.g, kArea, kHalf, &l, err), 0) << err;
+	Linked k("good.svp");
+	ASSERT_EQ(k.rc, 0) << k.why();
+	const bs_linked &l = k.l;
 
 	EXPECT_EQ(l.text_base, kArea);
 	EXPECT_EQ(l.data_base, kArea + kHalf);
@@ -157,7 +325,6 @@ TEST(Bundle, GoodBundleLinksIntoThePatchArea)
 		found = l.text[i] == 0xe8 && l.text_base + i + 5 + (int64_t)rel == printk;
 	}
 	EXPECT_TRUE(found) << "no call to printk at 0x" << std::hex << printk;
-	bs_linked_free(&l);
 }
 
 TEST(Bundle, LinkRefusesCodeThatDoesNotFit)
@@ -367,6 +534,13 @@ TEST(SwapBuild, RefusesSourcesWithoutAPatchHeader)
 
 // Two sources each with SV_PATCH: ld -r merges their headers into one
 // section of two records.
+TEST(SwapBuild, RefusesOldMayFinishWithoutAMirror)
+{
+	std::string err = swap_build_refusal({"old_may_finish.c"});
+	EXPECT_NE(err.find("function thread_count: SV_PATCH_FN_OLD_MAY_FINISH without any mirror"),
+		  std::string::npos) << err;
+}
+
 TEST(SwapBuild, RefusesTwoPatchHeaders)
 {
 	std::string err = swap_build_refusal({"undefined.c", "lazy.c"});

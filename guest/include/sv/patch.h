@@ -17,6 +17,10 @@
  *   .svp.objects  struct sv_patch_object: one named object replaced
  *   .svp.services struct sv_patch_service: a new request-ring interface
  *   .svp.checks   struct sv_patch_check: health checks run after applying
+ *   .svp.functions struct sv_patch_function: a guest function replaced by
+ *                 a jump at its entry (a binary patch)
+ *   .svp.mirrors  struct sv_patch_mirror: a guest global whose layout the
+ *                 patch changes, kept in step with its new-layout copy
  *   .svp.sig      struct sv_patch_signature: Ed25519 over the whole file
  *                 with this section's bytes zeroed (swap-build --sign)
  *
@@ -104,6 +108,33 @@ struct sv_patch_check {
 	int (*check)(char why[SV_PATCH_WHY_MAX]);
 };
 
+/* Guest symbols are named in full, not cut to SV_PATCH_NAME_MAX: a binary
+ * patch names the kernel's own functions and globals. */
+#define SV_PATCH_SYMBOL_MAX 64
+
+/* A thread already inside the old body may finish it, so the stack check
+ * does not wait for it to leave. Only safe when what the old code and the
+ * new disagree about is mirrored (the old code works on the old copy, kept
+ * in step), so a bundle with this flag and no mirror is refused. */
+#define SV_PATCH_FN_OLD_MAY_FINISH 1u
+
+/* The guest function `name` is replaced: a jmp to `replacement` is
+ * written at its entry once no thread is inside it (docs/binary-patching.md). */
+struct sv_patch_function {
+	char name[SV_PATCH_SYMBOL_MAX];
+	uint32_t flags;                /* SV_PATCH_FN_* */
+	uint32_t reserved;
+	void (*replacement)(void);
+};
+
+/* The guest global `name` (old layout) gets the new-layout copy `copy`,
+ * the patch's own variable; the monitor builds it from the old one and
+ * mirrors writes between the two while both are live. */
+struct sv_patch_mirror {
+	char name[SV_PATCH_SYMBOL_MAX];
+	void *copy;
+};
+
 struct sv_patch_signature {
 	uint8_t public_key[32];        /* the signer's Ed25519 key */
 	uint8_t signature[64];
@@ -140,6 +171,18 @@ struct sv_patch_signature {
 #define SV_PATCH_CHECK(tag, name_, check_)                                     \
 	SV__PATCH_RECORD(".svp.checks", struct sv_patch_check, sv_patch_check_##tag) = { \
 		.name = name_, .check = (check_) }
+
+/* The replacement is cast: it has the replaced function's signature, not
+ * void (void). */
+#define SV_PATCH_FUNCTION(tag, name_, replacement_, flags_)                    \
+	SV__PATCH_RECORD(".svp.functions", struct sv_patch_function, sv_patch_function_##tag) = { \
+		.name = name_, .flags = (flags_),                               \
+		.replacement = (void (*)(void))(replacement_) }
+
+/* copy_ is the patch's variable itself (not its address). */
+#define SV_PATCH_MIRROR(tag, name_, copy_)                                     \
+	SV__PATCH_RECORD(".svp.mirrors", struct sv_patch_mirror, sv_patch_mirror_##tag) = { \
+		.name = name_, .copy = (void *)&(copy_) }
 
 /* ---- the control queue's patch commands ----------------------------- */
 
@@ -229,6 +272,8 @@ struct sv_patch_step_resp {
 SV_STATIC_ASSERT(sizeof(struct sv_patch_header) == 104);
 SV_STATIC_ASSERT(sizeof(struct sv_patch_class) == 56);
 SV_STATIC_ASSERT(sizeof(struct sv_patch_object) == 48);
+SV_STATIC_ASSERT(sizeof(struct sv_patch_function) == 80);
+SV_STATIC_ASSERT(sizeof(struct sv_patch_mirror) == 72);
 SV_STATIC_ASSERT(sizeof(struct sv_patch_step_req) == 40);
 
 #endif
