@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "binary_mirrors.h"
 #include "monitor.h"
 
 void monitor_progress(struct monitor *m, const char *event, json_t *fields, const char *fmt, ...)
@@ -53,7 +54,12 @@ int monitor_step(struct monitor *m, struct patch_record *rec, json_t *step, json
 		json_object_set_new(step, "timeout_ms", json_integer(m->opt->timeout_ms));
 	if (journal_started(rec, step, err))
 		return -1;
-	if (vmm_patch_step(&m->vmm, step, answer, why)) {
+	if (monitor_host_step(step)) {
+		if (!strcmp(json_string_value(json_object_get(step, "step")), "jumps")
+			    ? monitor_binary_step(m, rec, step, answer, err)
+			    : monitor_mirror_step(m, step, answer, err))
+			return -1;
+	} else if (vmm_patch_step(&m->vmm, step, answer, why)) {
 		snprintf(err, MONITOR_ERR_MAX, "step %s: %s", json_string_value(json_object_get(step, "step")), why);
 		monitor_name_vcpus(m, rec, err);
 		return -1;
@@ -67,6 +73,14 @@ int monitor_step(struct monitor *m, struct patch_record *rec, json_t *step, json
 		 json_string_value(json_object_get(*answer, "detail")) ?: "",
 		 json_string_value(json_object_get(*answer, "status_name")) ?: "error");
 	return -1;
+}
+
+bool monitor_host_step(json_t *step)
+{
+	const char *name = json_string_value(json_object_get(step, "step"));
+
+	return name && (!strcmp(name, "jumps") || !strcmp(name, "mirror") ||
+			!strcmp(name, "mirror-end"));
 }
 
 long monitor_guest_handle(struct monitor *m, const char *id, char err[MONITOR_ERR_MAX])
@@ -92,7 +106,8 @@ long monitor_guest_handle(struct monitor *m, const char *id, char err[MONITOR_ER
 static json_t *revert_of(json_t *step, long handle)
 {
 	const char *name = json_string_value(json_object_get(step, "step"));
-	static const char *const reverted[] = { "factory", "instances", "object", "service" };
+	static const char *const reverted[] = { "factory", "instances", "object", "service",
+						"jumps", "mirror", "mirror-end" };
 	json_t *r;
 
 	if (json_is_true(json_object_get(step, "revert")))

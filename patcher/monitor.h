@@ -38,6 +38,7 @@ struct monitor_options {
 	const char *socket;
 	const char *journal_dir;  /* NULL: socket + ".patches" */
 	unsigned timeout_ms;      /* per hot swap; 0: the VMM's default */
+	unsigned stop_wait_ms;    /* a binary patch's wait for threads; 0: QS_RETRY_DEFAULT's */
 	bool dry_run;
 	bool json;                /* progress and report as JSON lines */
 };
@@ -74,6 +75,16 @@ int monitor_revert(struct monitor *m, struct patch_record *rec, const char *reas
  * without "timeout_ms" of its own gets --timeout's. */
 int monitor_step(struct monitor *m, struct patch_record *rec, json_t *step, json_t **answer,
 		 char err[MONITOR_ERR_MAX]);
+
+/* Whether a step is the monitor's own rather than the guest's: "jumps"
+ * (monitor_binary.c) rewrites function entries with the world stopped;
+ * "mirror" and "mirror-end" (binary_mirrors.h) start and end mirrors. */
+bool monitor_host_step(json_t *step);
+/* Runs a "jumps" step (or its revert): *answer is like a guest step's,
+ * status SV_EBUSY when the threads in the way never left. -1 with err
+ * when it could not be tried. */
+int monitor_binary_step(struct monitor *m, struct patch_record *rec, json_t *step,
+			json_t **answer, char err[MONITOR_ERR_MAX]);
 
 /* The module handle the guest gave patch `id`, or -1 if it has none. */
 long monitor_guest_handle(struct monitor *m, const char *id, char err[MONITOR_ERR_MAX]);

@@ -7,6 +7,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "binary_mirrors.h"
+#include "binary_sites.h"
 #include "monitor_apply.h"
 
 struct apply {
@@ -16,9 +18,13 @@ struct apply {
 	json_t *info;          /* the guest's update state before the apply */
 	long handle;
 	uint64_t start_ns;
+	json_t *sites;         /* the binary patch sites, NULL when there are none */
+	json_t *mirrors;       /* the mirrored globals, NULL when there are none */
 	/* the report */
 	unsigned steps;
 	uint64_t instances, swaps, longest_blocked_ns;
+	uint64_t paused_ns;    /* the vCPUs stood still for the binary patch */
+	uint64_t trapped, trap_ns; /* writes the mirrors trapped, time in them */
 };
 
 static uint64_t now_ns(void)
@@ -72,20 +78,72 @@ static void print_plan(struct apply *a)
 				 "  health check %s (%s)", b->checks[i].rec.name, b->checks[i].check);
 }
 
+static void say_lines(struct apply *a, const char *event, json_t *lines,
+		      const char *(*name_of)(const struct bundle *, size_t), const char *fmt)
+{
+	json_t *line;
+	size_t i;
+
+	json_array_foreach(lines, i, line)
+		monitor_progress(a->m, event, json_pack("{s:s, s:O}", "name", name_of(a->b, i),
+							"plan", line),
+				 fmt, name_of(a->b, i), json_string_value(line));
+}
+
+static const char *function_name(const struct bundle *b, size_t i) { return b->functions[i].rec.name; }
+static const char *mirror_name(const struct bundle *b, size_t i) { return b->mirrors[i].rec.name; }
+
+/* The binary part of the plan, once the bundle is linked: which path
+ * each function takes and its site, and each mirrored global's field map. */
+static int plan_binary(struct apply *a, const struct guest_image *g,
+		       const struct patch_image *img, char err[MONITOR_ERR_MAX])
+{
+	json_t *sites = json_array(), *mirrors = json_array();
+
+	if (a->b->nfunctions)
+		a->sites = binary_sites_plan(a->b, g, img, sites, err);
+	if (a->b->nmirrors && (a->sites || !a->b->nfunctions))
+		a->mirrors = binary_mirrors_plan(a->b, g, img, mirrors, err);
+	say_lines(a, "plan-function", sites, function_name,
+		  "  function %s: binary patch (called directly, not through a translation "
+		  "table): %s");
+	say_lines(a, "plan-mirror", mirrors, mirror_name,
+		  "  global %s: mirrored while old code may still write it: %s");
+	json_decref(sites);
+	json_decref(mirrors);
+	return (a->b->nfunctions && !a->sites) || (a->b->nmirrors && !a->mirrors) ? -1 : 0;
+}
+
+/* The patch's functions where they were linked: the stack walker must
+ * know them while the patch lives (a thread may be in any of them). */
+static json_t *code_of(const struct patch_image *img)
+{
+	json_t *code = json_array();
+
+	for (size_t i = 0; i < img->nsymbols; i++)
+		if (img->symbols[i].func && img->symbols[i].size)
+			json_array_append_new(code, json_pack("{s:s, s:o, s:o}", "name",
+				img->symbols[i].name,
+				"addr", json_sprintf("0x%llx", (unsigned long long)img->symbols[i].addr),
+				"size", json_sprintf("0x%llx", (unsigned long long)img->symbols[i].size)));
+	return code;
+}
+
 static json_t *begin_record(const struct bundle *b, const struct patch_image *img)
 {
 	json_t *deps = json_array();
 
 	for (size_t i = 0; i < b->ndeps; i++)
 		json_array_append_new(deps, json_string(b->deps[i].id));
-	return json_pack("{s:s, s:I, s:s, s:I, s:I, s:I, s:I, s:I, s:o, s:I, s:I, s:I, s:I}",
+	return json_pack("{s:s, s:I, s:s, s:I, s:I, s:I, s:I, s:I, s:o, s:I, s:I, s:I, s:I, s:o}",
 			 "id", b->header.id, "version", (json_int_t)b->header.version,
 			 "bundle", b->path,
 			 "text_base", (json_int_t)img->text_base, "text_size", (json_int_t)img->text_size,
 			 "data_base", (json_int_t)img->data_base, "data_size", (json_int_t)img->data_size,
 			 "module", (json_int_t)img->module_addr, "deps", deps,
 			 "classes", (json_int_t)b->nclasses, "objects", (json_int_t)b->nobjects,
-			 "services", (json_int_t)b->nservices, "checks", (json_int_t)b->nchecks);
+			 "services", (json_int_t)b->nservices, "checks", (json_int_t)b->nchecks,
+			 "code", code_of(img));
 }
 
 static void write_module(struct monitor *m, const struct patch_image *img)
@@ -181,14 +239,91 @@ static const char *object_name(const struct bundle *b, size_t i) { return b->obj
 static const char *service_name(const struct bundle *b, size_t i) { return b->services[i].rec.name; }
 static const char *check_name(const struct bundle *b, size_t i) { return b->checks[i].rec.name; }
 
+/* One of the monitor's own steps over `records` (monitor.h). */
+static int host_step(struct apply *a, const char *name, const char *key, json_t *records,
+		     json_t **answer, char err[MONITOR_ERR_MAX])
+{
+	json_t *step = json_pack("{s:s, s:I, s:O}", "step", name, "handle", (json_int_t)a->handle,
+				 key, records);
+	int ret = monitor_step(a->m, &a->rec, step, answer, err);
+
+	if (!ret)
+		a->steps++;
+	json_decref(step);
+	return ret;
+}
+
+/* Every function replacement at once, in one stop of the world: the new
+ * functions may call each other, so none goes in alone. */
+static int apply_jumps(struct apply *a, char err[MONITOR_ERR_MAX])
+{
+	json_t *answer = NULL;
+
+	if (!a->sites)
+		return 0;
+	if (host_step(a, "jumps", "sites", a->sites, &answer, err))
+		return -1;
+	a->paused_ns = (uint64_t)json_integer_value(json_object_get(answer, "paused_ns"));
+	monitor_progress(a->m, "jumps", json_incref(answer),
+			 "[%2u] jumps into %zu functions          %lld attempts, vCPUs paused "
+			 "%.3f ms in all (longest %.3f ms), waited %.1f ms", a->steps,
+			 json_array_size(a->sites),
+			 json_integer_value(json_object_get(answer, "attempts")), a->paused_ns / 1e6,
+			 json_integer_value(json_object_get(answer, "longest_pause_ns")) / 1e6,
+			 json_integer_value(json_object_get(answer, "waited_ns")) / 1e6);
+	json_decref(answer);
+	return 0;
+}
+
+/* The mirrors start before any new code can reach the new copies. */
+static int start_mirrors(struct apply *a, char err[MONITOR_ERR_MAX])
+{
+	json_t *answer = NULL;
+
+	if (!a->mirrors)
+		return 0;
+	if (host_step(a, "mirror", "mirrors", a->mirrors, &answer, err))
+		return -1;
+	monitor_progress(a->m, "mirror", json_incref(answer),
+			 "[%2u] mirror %zu globals                 every write to either copy "
+			 "trapped and copied to the other", a->steps, json_array_size(a->mirrors));
+	json_decref(answer);
+	return 0;
+}
+
+/* Once no thread that began on the old code is left, the old copies are
+ * no longer written: the mirrors end. */
+static int end_mirrors(struct apply *a, char err[MONITOR_ERR_MAX])
+{
+	json_t *answer = NULL;
+
+	if (!a->mirrors)
+		return 0;
+	if (host_step(a, "mirror-end", "mirrors", a->mirrors, &answer, err))
+		return -1;
+	a->trapped = (uint64_t)json_integer_value(json_object_get(answer, "trapped"));
+	a->trap_ns = (uint64_t)json_integer_value(json_object_get(answer, "trap_ns"));
+	monitor_progress(a->m, "mirror-end", json_incref(answer),
+			 "[%2u] mirrors ended                    %llu writes trapped (%.1f us "
+			 "each), %lld other writes on their pages", a->steps,
+			 (unsigned long long)a->trapped,
+			 a->trapped ? a->trap_ns / 1e3 / (double)a->trapped : 0.0,
+			 json_integer_value(json_object_get(answer, "passed")));
+	json_decref(answer);
+	return 0;
+}
+
 static int apply_changes(struct apply *a, char err[MONITOR_ERR_MAX])
 {
+	if (start_mirrors(a, err) || apply_jumps(a, err))
+		return -1;
 	for (size_t i = 0; i < a->b->nclasses; i++)
 		if (apply_class(a, (unsigned)i, err))
 			return -1;
 	return apply_table(a, "object", a->b->nobjects, object_name, err) ||
 	       apply_table(a, "service", a->b->nservices, service_name, err) ||
-	       apply_table(a, "check", a->b->nchecks, check_name, err) ? -1 : 0;
+	       apply_table(a, "check", a->b->nchecks, check_name, err) || end_mirrors(a, err)
+		       ? -1 : 0;
 }
 
 static int load_module(struct apply *a, const struct patch_image *img, char err[MONITOR_ERR_MAX])
@@ -207,9 +342,10 @@ static int load_module(struct apply *a, const struct patch_image *img, char err[
 
 static json_t *report_of(const struct apply *a)
 {
-	return json_pack("{s:s, s:I, s:I, s:I, s:I, s:f}", "id", a->b->header.id,
+	return json_pack("{s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:f}", "id", a->b->header.id,
 			 "steps", (json_int_t)a->steps, "instances", (json_int_t)a->instances,
-			 "swaps", (json_int_t)a->swaps,
+			 "swaps", (json_int_t)a->swaps, "paused_ns", (json_int_t)a->paused_ns,
+			 "trapped_writes", (json_int_t)a->trapped, "trap_ns", (json_int_t)a->trap_ns,
 			 "longest_blocked_ns", (json_int_t)a->longest_blocked_ns,
 			 "time_to_commit_ms", (now_ns() - a->start_ns) / 1e6);
 }
@@ -291,12 +427,13 @@ int monitor_apply(struct monitor *m, const char *bundle_path, char err[MONITOR_E
 	    !vmm_update_info(&m->vmm, &a.info, err) &&
 	    !monitor_verify(m, b, &g, a.info, err)) {
 		print_plan(&a);
-		ret = m->opt->dry_run ? 0 : monitor_place(m, b, &g, &img, err);
-		if (!ret && !m->opt->dry_run) {
+		ret = monitor_place(m, b, &g, &img, err) || plan_binary(&a, &g, &img, err) ? -1 : 0;
+		if (!ret && !m->opt->dry_run)
 			ret = load_apply_commit(&a, &img, err);
-			patch_image_free(&img);
-		}
+		patch_image_free(&img);
 	}
+	json_decref(a.sites);
+	json_decref(a.mirrors);
 	patch_record_release(&a.rec);
 	json_decref(a.info);
 	guest_image_close(&g);

@@ -31,6 +31,30 @@ static int call(struct vmm_session *s, json_t *req, struct control_answer *ans,
 	return -1;
 }
 
+/* All of guest RAM, read-only: a binary patch reads the guest's page
+ * tables, thread table and stacks through it while the vCPUs are paused
+ * (its writes go through the VMM, which checks them). */
+static int map_ram(struct vmm_session *s, const struct control_answer *ans,
+		   char err[SESSION_ERR_MAX])
+{
+	unsigned long long size;
+	void *map;
+
+	if (control_answer_hex(ans->json, "ram_size", &size) || !size) {
+		snprintf(err, SESSION_ERR_MAX, "%s: patch-area answer lacks ram_size", s->socket);
+		return -1;
+	}
+	map = mmap(NULL, size, PROT_READ, MAP_SHARED, ans->fds[0], 0);
+	if (map == MAP_FAILED) {
+		snprintf(err, SESSION_ERR_MAX, "%s: mapping guest RAM (0x%llx bytes): %s", s->socket,
+			 size, strerror(errno));
+		return -1;
+	}
+	s->ram = map;
+	s->ram_size = size;
+	return 0;
+}
+
 static int map_area(struct vmm_session *s, const struct control_answer *ans,
 		    char err[SESSION_ERR_MAX])
 {
@@ -53,7 +77,7 @@ static int map_area(struct vmm_session *s, const struct control_answer *ans,
 	s->area = map;
 	s->area_base = base;
 	s->area_size = size;
-	return 0;
+	return map_ram(s, ans, err);
 }
 
 int vmm_session_open(struct vmm_session *s, const char *socket, char err[SESSION_ERR_MAX])
@@ -88,6 +112,8 @@ void vmm_session_close(struct vmm_session *s)
 {
 	if (s->area)
 		munmap(s->area, s->area_size);
+	if (s->ram)
+		munmap((void *)s->ram, s->ram_size);
 	if (s->sock >= 0)
 		close(s->sock);
 	json_decref(s->trusted_keys);

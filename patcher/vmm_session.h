@@ -22,6 +22,8 @@ struct vmm_session {
 	int sock;
 	uint64_t area_base, area_size;
 	uint8_t *area;        /* the patch area, mapped shared */
+	const uint8_t *ram;   /* all of guest RAM, read-only */
+	uint64_t ram_size;
 	char kernel[4096];    /* the running guest's ELF */
 	char build_id[2 * SV_PATCH_BUILD_ID_MAX + 1]; /* hex: what the VMM booted */
 	json_t *trusted_keys; /* public key files */

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * `swapctl -s SOCKET patch apply FILE.svp [--dry-run] [--timeout SECONDS]
- *  [--journal DIR]`, `patch list`, `patch show ID`, `patch rollback ID`.
+ *  [--stop-wait SECONDS] [--journal DIR]`, `patch list`, `patch show ID`, `patch rollback ID`.
  * swapctl itself is the monitor: every invocation first finishes what a
  * killed one left half done (patcher/journal.h).
  */
@@ -19,7 +19,9 @@
 static const char patch_usage[] =
 	"usage: swapctl -s SOCKET [--json] patch apply FILE.svp [--dry-run] [--timeout SECONDS]\n"
 	"       swapctl -s SOCKET [--json] patch list | show ID | rollback ID\n"
-	"       (any of them also takes --journal DIR; default SOCKET.patches)\n";
+	"       (any of them also takes --journal DIR, default SOCKET.patches, and\n"
+	"       --stop-wait SECONDS, how long a binary patch waits for threads to\n"
+	"       leave its functions, default 5)\n";
 
 static int usage(void)
 {
@@ -33,6 +35,7 @@ static int parse_options(int argc, char **argv, struct monitor_options *o)
 		{ "dry-run", no_argument, NULL, 'n' },
 		{ "timeout", required_argument, NULL, 't' },
 		{ "journal", required_argument, NULL, 'J' },
+		{ "stop-wait", required_argument, NULL, 'w' },
 		{ NULL, 0, NULL, 0 },
 	};
 	char *end;
@@ -45,13 +48,15 @@ static int parse_options(int argc, char **argv, struct monitor_options *o)
 		case 'n': o->dry_run = true; break;
 		case 'J': o->journal_dir = optarg; break;
 		case 't':
+		case 'w':
 			s = strtod(optarg, &end);
-			if (*end || s <= 0 || s > 60) {
-				fprintf(stderr, "swapctl: patch: --timeout %s: seconds, more than 0 "
-					"and at most 60\n", optarg);
+			if (*end || s <= 0 || s > 600 || (opt == 't' && s > 60)) {
+				fprintf(stderr, "swapctl: patch: --%s %s: seconds, more than 0 and at "
+					"most %d\n", opt == 't' ? "timeout" : "stop-wait", optarg,
+					opt == 't' ? 60 : 600);
 				return -1;
 			}
-			o->timeout_ms = (unsigned)(s * 1000);
+			*(opt == 't' ? &o->timeout_ms : &o->stop_wait_ms) = (unsigned)(s * 1000);
 			break;
 		default: return -1;
 		}

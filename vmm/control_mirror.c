@@ -33,33 +33,46 @@ json_t *control_mirror_start(struct vm *vm, struct control_session *s,
 
 static json_t *no_mirror(const struct control_request *req)
 {
+	if (!req->mirror_id)
+		return control_error("%s: no running mirror has a copy at 0x%llx",
+				     control_cmd_name(req->cmd), (unsigned long long)req->addr);
 	return control_error("%s: no mirror %u is running", control_cmd_name(req->cmd),
 			     req->mirror_id);
+}
+
+/* The mirror the request names, by id or by a copy's address. */
+static int mirror_of(struct vm *vm, const struct control_request *req, unsigned *id)
+{
+	*id = req->mirror_id;
+	return *id ? 0 : mirror_find(vm, req->addr, id);
 }
 
 json_t *control_mirror_stop(struct vm *vm, struct control_session *s,
 			    const struct control_request *req, int *stop_status)
 {
 	struct mirror_stats st;
-	int err = mirror_stop(vm, req->mirror_id, &st);
+	unsigned id;
+	int err = mirror_of(vm, req, &id);
 
 	(void)s, (void)stop_status;
+	if (!err)
+		err = mirror_stop(vm, id, &st);
 	if (err == -ENOENT)
 		return no_mirror(req);
 	if (err)
-		return control_error("mirror-stop: mirror %u: unprotecting its pages: %s",
-				     req->mirror_id,
+		return control_error("mirror-stop: mirror %u: unprotecting its pages: %s", id,
 				     err == -ESHUTDOWN ? "the VM is stopping" : strerror(-err));
-	return stats_json(req->mirror_id, &st);
+	return stats_json(id, &st);
 }
 
 json_t *control_mirror_stats(struct vm *vm, struct control_session *s,
 			     const struct control_request *req, int *stop_status)
 {
 	struct mirror_stats st;
+	unsigned id;
 
 	(void)s, (void)stop_status;
-	if (mirror_get_stats(vm, req->mirror_id, &st))
+	if (mirror_of(vm, req, &id) || mirror_get_stats(vm, id, &st))
 		return no_mirror(req);
-	return stats_json(req->mirror_id, &st);
+	return stats_json(id, &st);
 }

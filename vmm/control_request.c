@@ -259,6 +259,7 @@ static const char *const patch_steps[SV_PATCH_STEPS] = {
 	[SV_PATCH_STEP_CHECK] = "check",
 	[SV_PATCH_STEP_COMMIT] = "commit",
 	[SV_PATCH_STEP_UNLOAD] = "unload",
+	[SV_PATCH_STEP_QUIESCE] = "quiesce",
 };
 
 const char *control_patch_step_name(unsigned step)
@@ -526,11 +527,22 @@ static int parse_mirror_start(json_t *obj, struct control_request *req, char *er
 	return 0;
 }
 
+/* A mirror by its id, or by the address of either copy (what a monitor
+ * restarted from its journal knows). */
 static int parse_mirror_id(json_t *obj, struct control_request *req, char *err)
 {
+	const char *cmd = control_cmd_name(req->cmd);
 	uint64_t id;
 
-	if (get_ranged(obj, control_cmd_name(req->cmd), "mirror", false, 1, INT32_MAX, &id, err))
+	if (json_object_get(obj, "addr")) {
+		if (json_object_get(obj, "mirror")) {
+			fail(err, "%s: give \"mirror\" or \"addr\", not both", cmd);
+			return -1;
+		}
+		req->mirror_id = 0;
+		return get_u64(obj, cmd, "addr", true, &req->addr, err);
+	}
+	if (get_ranged(obj, cmd, "mirror", false, 1, INT32_MAX, &id, err))
 		return -1;
 	req->mirror_id = (unsigned)id;
 	return 0;
@@ -553,8 +565,8 @@ static const struct cmd_spec specs[CONTROL_CMDS] = {
 		"count", "module", "timeout_ms", NULL }, parse_patch_step },
 	[CONTROL_MIRROR_START] = { "mirror-start", { "old", "new", "old_size", "new_size",
 		"copies", NULL }, parse_mirror_start },
-	[CONTROL_MIRROR_STOP] = { "mirror-stop", { "mirror", NULL }, parse_mirror_id },
-	[CONTROL_MIRROR_STATS] = { "mirror-stats", { "mirror", NULL }, parse_mirror_id },
+	[CONTROL_MIRROR_STOP] = { "mirror-stop", { "mirror", "addr", NULL }, parse_mirror_id },
+	[CONTROL_MIRROR_STATS] = { "mirror-stats", { "mirror", "addr", NULL }, parse_mirror_id },
 };
 
 const char *control_cmd_name(enum control_cmd cmd)

@@ -68,7 +68,7 @@ struct control_request {
 	struct phys_write *writes; /* resume: nwrites (0: none), ours to free */
 	unsigned nwrites;
 	struct mirror_spec mirror; /* mirror-start: its copies are ours to free */
-	unsigned mirror_id;        /* mirror-stop, mirror-stats */
+	unsigned mirror_id;        /* mirror-stop, mirror-stats; 0: by addr */
 };
 
 /*

@@ -293,6 +293,23 @@ int mirror_start(struct vm *vm, const struct mirror_spec *spec, unsigned *id,
 	return 0;
 }
 
+int mirror_find(struct vm *vm, uint64_t gpa, unsigned *id)
+{
+	int ret = -ENOENT;
+
+	pthread_mutex_lock(&vm->lock);
+	for (int i = 0; i < VM_MIRRORS_MAX && ret; i++) {
+		struct mirror *m = vm->mirrors[i];
+
+		if (m && m->id && (m->spec.old_gpa == gpa || m->spec.new_gpa == gpa)) {
+			*id = m->id;
+			ret = 0;
+		}
+	}
+	pthread_mutex_unlock(&vm->lock);
+	return ret;
+}
+
 static void read_stats(const struct mirror *m, struct mirror_stats *stats)
 {
 	stats->trapped = atomic_load(&m->trapped);

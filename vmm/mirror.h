@@ -36,6 +36,10 @@ int mirror_start(struct vm *vm, const struct mirror_spec *spec, unsigned *id,
  * mirror keeps running. */
 int mirror_stop(struct vm *vm, unsigned id, struct mirror_stats *stats);
 
+/* The id of the running mirror one of whose copies starts at gpa, or
+ * -ENOENT. */
+int mirror_find(struct vm *vm, uint64_t gpa, unsigned *id);
+
 /* The stats of a running mirror, or -ENOENT. */
 int mirror_get_stats(struct vm *vm, unsigned id, struct mirror_stats *stats);
 

@@ -46,6 +46,8 @@ static int dispatch(const struct sv_patch_step_req *req, struct sv_patch_step_re
 		return out->status;
 	if (req->step == SV_PATCH_STEP_UNLOAD)
 		return step_unload(m, req, out);
+	if (req->step == SV_PATCH_STEP_QUIESCE)
+		return step_quiesce(m, req, out);
 	status = change_step(m, req, resp, out);
 	module_update_state(m);
 	return status;

@@ -243,7 +243,7 @@ static json_t *step_answer(struct fake_vmm *f, json_t *req)
 static json_t *answer(struct fake_vmm *f, json_t *req, int *send_fd)
 {
 	const char *cmd = json_string_value(json_object_get(req, "cmd"));
-	char hex[2][32];
+	char hex[3][32];
 
 	*send_fd = -1;
 	if (cmd && !strcmp(cmd, "patch-step"))
@@ -255,8 +255,10 @@ static json_t *answer(struct fake_vmm *f, json_t *req, int *send_fd)
 	*send_fd = f->ram_fd;
 	snprintf(hex[0], sizeof(hex[0]), "0x%llx", AREA_BASE);
 	snprintf(hex[1], sizeof(hex[1]), "0x%llx", SV_PATCH_AREA_SIZE);
-	return json_pack("{s:b, s:s, s:s, s:s, s:s, s:[s], s:b}", "ok", 1, "base", hex[0],
-			 "size", hex[1], "kernel", f->kernel, "build_id", f->build_id,
+	snprintf(hex[2], sizeof(hex[2]), "0x%llx", AREA_BASE + SV_PATCH_AREA_SIZE);
+	return json_pack("{s:b, s:s, s:s, s:s, s:s, s:s, s:[s], s:b}", "ok", 1, "base", hex[0],
+			 "size", hex[1], "ram_size", hex[2], "kernel", f->kernel,
+			 "build_id", f->build_id,
 			 "trusted_keys", f->key, "allow_unsigned", 0);
 }
 

@@ -55,7 +55,8 @@ constexpr uint64_t kInSched = kSched.start + 0xee;  // after call arch_switch
 class StackBuilder {
 public:
 	enum Start { kThread, kBare };
-	explicit StackBuilder(qss_guest *g, Start start = kThread) : g_(g), sp_(kStackHi)
+	explicit StackBuilder(qss_guest *g, Start start = kThread, uint64_t top = kStackHi)
+		: g_(g), sp_(top)
 	{
 		if (start == kThread)
 			Call(0);
@@ -109,19 +110,25 @@ inline std::string Hex(uint64_t v)
 	return buf;
 }
 
+// The guest's code above, as the classifier knows it.
+inline void AddFunctions(qss_guest *g)
+{
+	for (Fn f : { kEntry, kA, kB, kF, kG, kDispatch, kSched })
+		ASSERT_EQ(qss_function(g, f.start, f.end, QSS_C, 0), 0);
+	ASSERT_EQ(qss_function(g, kC.start, kC.end, QSS_C, kCRet), 0);
+	ASSERT_EQ(qss_function(g, kLeaf.start, kLeaf.end, QSS_LEAF, 0), 0);
+	ASSERT_EQ(qss_function(g, kTrapEntry.start, kTrapEntry.end, QSS_TRAP_ENTRY, kTrapReturn),
+		  0);
+	ASSERT_EQ(qss_function(g, kAsm.start, kAsm.end, QSS_ASM, 0), 0);
+}
+
 class QuiesceTest : public ::testing::Test {
 protected:
 	void SetUp() override
 	{
 		g = qss_guest_new(kStackLo, kStackSize);
 		ASSERT_NE(g, nullptr);
-		for (Fn f : { kEntry, kA, kB, kF, kG, kDispatch, kSched })
-			ASSERT_EQ(qss_function(g, f.start, f.end, QSS_C, 0), 0);
-		ASSERT_EQ(qss_function(g, kC.start, kC.end, QSS_C, kCRet), 0);
-		ASSERT_EQ(qss_function(g, kLeaf.start, kLeaf.end, QSS_LEAF, 0), 0);
-		ASSERT_EQ(qss_function(g, kTrapEntry.start, kTrapEntry.end, QSS_TRAP_ENTRY,
-				       kTrapReturn), 0);
-		ASSERT_EQ(qss_function(g, kAsm.start, kAsm.end, QSS_ASM, 0), 0);
+		AddFunctions(g);
 		env = qss_env(g);
 	}
 	void TearDown() override

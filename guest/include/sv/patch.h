@@ -205,6 +205,9 @@ struct sv_patch_signature {
  *   CHECK      run health check `change`
  *   COMMIT     the update stays: the old roots go after quiescence
  *   UNLOAD     forget the module once no thread can be in its code
+ *   QUIESCE    return once every thread alive at the call has ended
+ *              (generation quiescence): a binary patch's mirrors end
+ *              there, no thread being left that started on the old code
  *
  * With SV_PATCH_REVERT set in `flags`, FACTORY, INSTANCES, OBJECT and
  * SERVICE undo their change instead (a no-op for what is not applied).
@@ -218,6 +221,7 @@ enum sv_patch_step {
 	SV_PATCH_STEP_CHECK = 5,
 	SV_PATCH_STEP_COMMIT = 6,
 	SV_PATCH_STEP_UNLOAD = 7,
+	SV_PATCH_STEP_QUIESCE = 8,
 	SV_PATCH_STEPS
 };
 
