@@ -18,8 +18,8 @@
 #include <kernel/percpu.h>
 #include <kernel/spinlock.h>
 #include <kernel/thread.h>
+#include <kernel/thread_table.h>
 
-#define THREAD_STACK_SIZE 16384
 #define TICK_US 1000
 
 struct cpu_sched {
@@ -103,6 +103,7 @@ static void finish_switch(struct cpu_sched *s)
 	if (!dead)
 		return;
 	s->zombie = NULL;
+	thread_table_remove(dead);
 	kfree(dead->stack);
 	kfree(dead);
 	__atomic_sub_fetch(&live_threads, 1, __ATOMIC_ACQ_REL);
@@ -127,6 +128,7 @@ static void schedule_locked(struct cpu_sched *s, uint64_t flags)
 	}
 	if (next != prev) {
 		this_cpu()->current = next;
+		thread_table_switch(next);
 		arch_switch(&prev->saved_rsp, next->saved_rsp);
 		s = here(); /* the same CPU: threads never migrate */
 	}
@@ -173,6 +175,7 @@ struct thread *thread_create_on(unsigned cpu, void (*fn)(void *), void *arg,
 	t->state = THREAD_RUNNABLE;
 	t->saved_rsp = arch_stack_init((char *)t->stack + THREAD_STACK_SIZE, thread_entry);
 	__atomic_add_fetch(&live_threads, 1, __ATOMIC_ACQ_REL);
+	thread_table_add(t);
 	if (!(flags & THREAD_DAEMON))
 		generation_thread_start(t);
 	irq = spin_lock_irqsave(&s->lock);
@@ -356,5 +359,6 @@ void sched_init_cpu(void)
 	s->idle.state = THREAD_RUNNABLE;
 	s->idle.flags = THREAD_DAEMON;
 	this_cpu()->current = &s->idle;
+	thread_table_cpu_up(&s->idle);
 	arch_timer_at(rdtsc() + tick_cycles());
 }

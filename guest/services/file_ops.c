@@ -81,3 +81,15 @@ int file_op_readdir(const struct sv_ring_req *req, uint8_t *data, struct sv_ring
 	return sized(fs_readdir(req->path, req->path_len, (char *)data, SV_RING_DATA_MAX),
 		     &resp->len);
 }
+
+int file_op_checksum(const struct sv_ring_req *req, uint8_t *data, struct sv_ring_resp *resp)
+{
+	uint32_t adler;
+	int err = fs_checksum(req->path, req->path_len, &adler);
+
+	(void)data;
+	if (err)
+		return err;
+	resp->value = adler;
+	return SV_OK;
+}

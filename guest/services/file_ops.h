@@ -14,6 +14,7 @@ int file_op_truncate(const struct sv_ring_req *req, uint8_t *data, struct sv_rin
 int file_op_delete(const struct sv_ring_req *req, uint8_t *data, struct sv_ring_resp *resp);
 int file_op_stat(const struct sv_ring_req *req, uint8_t *data, struct sv_ring_resp *resp);
 int file_op_fsync(const struct sv_ring_req *req, uint8_t *data, struct sv_ring_resp *resp);
+int file_op_checksum(const struct sv_ring_req *req, uint8_t *data, struct sv_ring_resp *resp);
 int file_op_readdir(const struct sv_ring_req *req, uint8_t *data, struct sv_ring_resp *resp);
 
 #endif

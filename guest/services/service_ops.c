@@ -61,6 +61,7 @@ static const struct ring_op service_ops[SV_OP_MAX] = {
 	[SV_OP_COUNTER_READ] = { serve_counter_read, false },
 	[SV_OP_CALL] = { service_registry_call, true },
 	[SV_OP_DESCRIPTORS] = { serve_descriptors, false },
+	[SV_OP_CHECKSUM] = { file_op_checksum, false },
 };
 
 const struct ring_service file_service = { "services", service_ops, SV_OP_MAX };

@@ -3,6 +3,7 @@
 #include <kernel/fs.h>
 #include <kernel/printf.h>
 #include <kernel/request_ring.h>
+#include <kernel/service_registry.h>
 #include <kernel/services.h>
 
 int services_start(const struct sv_boot_info *bi)
@@ -20,6 +21,9 @@ int services_start(const struct sv_boot_info *bi)
 		printk("services: file system: error %d\n", err);
 		return err;
 	}
+	err = service_registry_add_builtins();
+	if (err)
+		return err; /* it said which */
 	err = request_ring_start(bi);
 	if (err)
 		printk("services: request ring: error %d\n", err);

@@ -8,6 +8,7 @@
 
 #include <kernel/generation.h>
 #include <kernel/heap.h>
+#include <kernel/printf.h>
 #include <kernel/service_registry.h>
 #include <kernel/spinlock.h>
 #include <kernel/string.h>
@@ -68,6 +69,24 @@ int service_registry_add(const struct sv_patch_service *svc)
 		__atomic_store_n(slot, svc, __ATOMIC_RELEASE);
 	spin_unlock_irqrestore(&lock, flags);
 	return err;
+}
+
+extern const struct sv_patch_service __sv_services_start[], __sv_services_end[];
+
+int service_registry_add_builtins(void)
+{
+	for (const struct sv_patch_service *svc = __sv_services_start; svc < __sv_services_end;
+	     svc++) {
+		int err = service_registry_add(svc);
+
+		if (err) {
+			printk("services: built-in service %s: error %d\n",
+			       name_length(svc) < SV_PATCH_NAME_MAX ? svc->name : "(unterminated name)",
+			       err);
+			return err;
+		}
+	}
+	return SV_OK;
 }
 
 const struct sv_patch_service *service_registry_lookup(const char *name, size_t len)

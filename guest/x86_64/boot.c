@@ -10,6 +10,7 @@
 #include <arch/cpu.h>
 #include <arch/lapic.h>
 #include <arch/paging.h>
+#include <arch/stacks.h>
 #include <arch/trap.h>
 #include <kernel/early_alloc.h>
 #include <kernel/kernel.h>
@@ -33,6 +34,15 @@ extern char __kernel_end[];
 unsigned cpus_online(void)
 {
 	return boot_info->ncpus;
+}
+
+/* The VMM's boot stacks lie one after another (sv/abi.h), identity-mapped:
+ * their guest-physical addresses are also their virtual ones. */
+struct arch_stack arch_boot_stack(unsigned cpu)
+{
+	uint64_t lo = boot_info->stacks_base + cpu * boot_info->stack_size;
+
+	return (struct arch_stack){ lo, lo + boot_info->stack_size };
 }
 
 /* From the boot info, which CPU 0 publishes before any CPU can arm a

@@ -5,6 +5,7 @@
  * switches to a known-good stack and is reported like any fault, instead
  * of escalating into a triple fault that leaves nothing to read.
  */
+#include <arch/stacks.h>
 #include <arch/trap.h>
 #include <kernel/percpu.h>
 
@@ -24,6 +25,13 @@ struct tss {
 static uint64_t gdts[CPUS_MAX][5] __attribute__((aligned(16)));
 static struct tss tsses[CPUS_MAX];
 static uint8_t df_stacks[CPUS_MAX][DOUBLE_FAULT_STACK] __attribute__((aligned(16)));
+
+struct arch_stack arch_fault_stack(unsigned cpu)
+{
+	uint64_t lo = (uint64_t)(uintptr_t)df_stacks[cpu];
+
+	return (struct arch_stack){ lo, lo + DOUBLE_FAULT_STACK };
+}
 
 static void tss_descriptor(uint64_t *slot, const struct tss *t)
 {

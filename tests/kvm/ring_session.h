@@ -41,7 +41,18 @@ struct rs_answer {
 int rs_call(struct ring_session *s, unsigned q, const struct rs_request *req,
 	    int timeout_ms, struct rs_answer *ans, char *msg, size_t msg_size);
 
-/* Posts n requests of req on queue q and does not wait for them. */
+/* The same in two halves, so that requests can be outstanding together
+ * (a request the guest holds while others are answered): rs_post sends
+ * req and gives its tag; rs_wait waits for that tag's answer, keeping any
+ * other rs_post request's answer it reaps meanwhile for that request's
+ * own rs_wait. Each tag is waited for once. */
+int rs_post(struct ring_session *s, unsigned q, const struct rs_request *req, uint64_t *tag,
+	    char *msg, size_t msg_size);
+int rs_wait(struct ring_session *s, unsigned q, uint64_t tag, int timeout_ms,
+	    struct rs_answer *ans, char *msg, size_t msg_size);
+
+/* Posts n requests of req on queue q and does not wait for them (their
+ * answers are dropped when reaped). */
 int rs_post_only(struct ring_session *s, unsigned q, const struct rs_request *req,
 		 unsigned n);
 

@@ -24,6 +24,10 @@ class RunningGuest {
 public:
 	// Boots, with `extra` options for `swapvisor run` (such as
 	// --patch-key); false (with the log in why) when the guest never served.
+	// The test kernel (the kernel plus tests/guest, with its built-in
+	// services) instead of the production one, for the next start.
+	void use_test_kernel() { kernel_ = "tests/guest/sv-kernel-test.elf"; }
+
 	bool start(unsigned cpus, const std::string &tag, std::string *why,
 		   const std::vector<std::string> &extra = {})
 	{
@@ -31,7 +35,7 @@ public:
 		socket_ = base + ".sock";
 		log_ = base + ".log";
 		std::vector<std::string> args = { build_path("vmm/swapvisor"), "run", "--kernel",
-						  build_path("guest/sv-kernel.elf"), "--cpus",
+						  build_path(kernel_), "--cpus",
 						  std::to_string(cpus), "--control", socket_ };
 		args.insert(args.end(), extra.begin(), extra.end());
 		std::vector<const char *> argv;
@@ -88,6 +92,7 @@ public:
 
 private:
 	std::string socket_, log_;
+	std::string kernel_ = "guest/sv-kernel.elf";
 	pid_t pid_ = -1;
 	int fd_ = -1;
 };

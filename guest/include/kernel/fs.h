@@ -54,6 +54,9 @@ int64_t fs_append(const char *path, size_t len, const void *buf, uint64_t n);
 /* Bytes read: 0 at or after the end of the file. */
 int64_t fs_read(const char *path, size_t len, uint64_t off, void *buf, uint64_t n);
 int fs_truncate(const char *path, size_t len, uint64_t size);
+/* The Adler-32 of the file's bytes (kernel/fs_checksum.h, whose known
+ * bug it has), read in pieces: a write meanwhile may be seen in part. */
+int fs_checksum(const char *path, size_t len, uint32_t *adler);
 /* A file, or an empty directory. */
 int fs_delete(const char *path, size_t len);
 /* *type is SV_STAT_FILE or SV_STAT_DIR (sv/ring.h); *size a file's

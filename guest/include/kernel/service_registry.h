@@ -26,6 +26,21 @@
  * the name is taken; SV_ENOMEM when the registry is full. */
 int service_registry_add(const struct sv_patch_service *svc);
 
+/* A service built into the kernel image rather than patched in: the
+ * linker gathers the records in section .sv_services (kernel.ld's
+ * __sv_services_start .. __sv_services_end), and services start-up
+ * publishes each. The production kernel defines none; the test kernel's
+ * serve the binary-patching tests (tests/guest/hold_target.c). */
+#define SV_BUILTIN_SERVICE(tag, name_, serve_)                                \
+	static const struct sv_patch_service sv_builtin_service_##tag         \
+		__attribute__((used, section(".sv_services"), aligned(8))) = { \
+			.name = name_, .serve = (serve_)                      \
+		}
+
+/* Publishes every built-in service: SV_OK, or the first error of
+ * service_registry_add after a message naming the service. */
+int service_registry_add_builtins(void);
+
 /* Takes service `name` out: calls from now on answer SV_ENOENT. Once no
  * thread can be inside its serve any more, removed(arg) runs (with
  * interrupts off, on any CPU: keep it short, e.g. wake a thread). SV_OK,

@@ -21,6 +21,7 @@ enum thread_state {
 };
 
 #define THREAD_DAEMON 1u /* long-lived: outside the generation counts */
+#define THREAD_STACK_SIZE 16384 /* bytes, every thread but the idle contexts */
 
 struct thread {
 	uint64_t saved_rsp;    /* while switched out (arch_switch) */
@@ -40,6 +41,7 @@ struct thread {
 	int wakeable;          /* the sleep is thread_block_until's */
 	int woken;             /* thread_wake ended that sleep */
 	struct co_frames co_frames; /* interposed calls in progress */
+	int table_slot;        /* its slot in the thread table, -1: none */
 };
 
 /* Per-CPU scheduler set-up; the calling context becomes the CPU's idle

@@ -153,7 +153,12 @@ struct sv_hc_panic {
 	uint64_t nframes; /* at most SV_PANIC_FRAMES_MAX; frame 0 is where it died */
 } SV_HC_ARG;
 
+/* Also for the C++ tests that include these headers. */
+#ifdef __cplusplus
+#define SV_STATIC_ASSERT(c) static_assert(c, #c)
+#else
 #define SV_STATIC_ASSERT(c) _Static_assert(c, #c)
+#endif
 SV_STATIC_ASSERT(sizeof(struct sv_mem_region) == 24);
 SV_STATIC_ASSERT(sizeof(struct sv_hc_puts) == 16);
 SV_STATIC_ASSERT(sizeof(struct sv_hc_test_report) == 40);

@@ -66,6 +66,9 @@ enum sv_ring_op {
 	SV_OP_CALL = 13,    /* path = a patched-in service's name (sv/patch.h) */
 	SV_OP_DESCRIPTORS = 14, /* arg = n: take and give back n memory
 				 * descriptors -> resp.value = collisions seen */
+	SV_OP_CHECKSUM = 15, /* path -> resp.value = Adler-32 of the file's bytes
+			      * (zlib's); today wrong for bytes >= 0x80, a known
+			      * bug kept for the checksum-fix binary patch */
 	SV_OP_MAX
 };
 
