@@ -1,0 +1,288 @@
+// SPDX-License-Identifier: GPL-2.0-only
+// Binary patching (issue 8), through swapctl as a user runs it:
+//  - checksum-fix replaces the file system's Adler-32 helper, a function no
+//    translation table reaches: SV_OP_CHECKSUM is wrong for bytes >= 0x80
+//    before, right while applied, wrong again after the rollback;
+//  - 100 applies and rollbacks of it under the load generator's mix, every
+//    request answered right;
+//  - on the test kernel, hold-v2 replaces hold_target while threads spin
+//    and sleep inside it: the monitor waits, names them while it waits,
+//    and applies once they leave; a thread that never leaves makes it give
+//    up naming that thread, with nothing changed;
+//  - the monitor killed after each journal line of a binary apply: the
+//    next one rolls the jumps back.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <regex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "patch_guest.hh"
+#include "ring_session.h"
+
+namespace {
+
+// sv/ring.h's opcodes (that header is C11 only, not valid C++).
+constexpr uint32_t kOpCreate = 1, kOpWrite = 3, kOpDelete = 7, kOpCall = 13, kOpChecksum = 15;
+constexpr int kTimeoutMs = 30000;
+
+struct Ring {
+	ring_session *s = nullptr;
+	char msg[256] = "";
+	explicit Ring(const std::string &socket) { s = rs_attach(socket.c_str(), msg, sizeof(msg)); }
+	~Ring()
+	{
+		if (s)
+			rs_detach(s);
+	}
+	rs_answer call(unsigned q, const rs_request &req)
+	{
+		rs_answer ans{};
+		EXPECT_EQ(rs_call(s, q, &req, kTimeoutMs, &ans, msg, sizeof(msg)), 0) << msg;
+		return ans;
+	}
+};
+
+uint32_t adler32(const std::vector<uint8_t> &bytes)
+{
+	uint32_t a = 1, b = 0;
+	for (uint8_t byte : bytes) {
+		a = (a + byte) % 65521;
+		b = (b + a) % 65521;
+	}
+	return b << 16 | a;
+}
+
+rs_request file_request(uint32_t op, const std::string &path)
+{
+	rs_request r{};
+	r.op = op;
+	r.path = path.c_str();
+	r.path_len = (uint32_t)path.size();
+	return r;
+}
+
+// Every byte value, so the helper's signed-char bug shows.
+std::vector<uint8_t> every_byte()
+{
+	std::vector<uint8_t> v(512);
+	for (size_t i = 0; i < v.size(); i++)
+		v[i] = (uint8_t)(i * 7);
+	return v;
+}
+
+void put_file(Ring &ring, const std::string &path, const std::vector<uint8_t> &bytes)
+{
+	ring.call(0, file_request(kOpDelete, path)); // left by an earlier run: any answer
+	ASSERT_EQ(ring.call(0, file_request(kOpCreate, path)).status, 0);
+	rs_request w = file_request(kOpWrite, path);
+	w.data = bytes.data();
+	w.len = bytes.size();
+	ASSERT_EQ(ring.call(0, w).status, 0);
+}
+
+uint32_t checksum(Ring &ring, const std::string &path)
+{
+	rs_answer ans = ring.call(0, file_request(kOpChecksum, path));
+	EXPECT_EQ(ans.status, 0);
+	return (uint32_t)ans.value;
+}
+
+TEST(BinaryPatch, ChecksumFixMakesHighBytesRightAndItsRollbackBringsTheBugBack)
+{
+	PatchGuest g;
+	std::string why;
+	ASSERT_TRUE(g.start_trusting_test_key(2, "bin-checksum", &why)) << why;
+	const std::string path = "/checksum-probe";
+	const std::vector<uint8_t> bytes = every_byte();
+	uint32_t right = adler32(bytes);
+	// swapctl speaks to the control socket, so the ring stays attached.
+	Ring ring(g.socket());
+	ASSERT_NE(ring.s, nullptr) << ring.msg;
+	put_file(ring, path, bytes);
+	EXPECT_NE(checksum(ring, path), right) << "the kernel's helper has no bug to fix";
+
+	Swapctl apply = g.patch({ "apply", bundle_path("checksum_fix") });
+	ASSERT_EQ(apply.status, 0) << apply.out << apply.err;
+	EXPECT_TRUE(has(apply.out, "function fs_checksum_update -> fs_checksum_update_fixed: "
+				   "binary patch")) << apply.out;
+	EXPECT_TRUE(std::regex_search(apply.out, std::regex("jumps into 1 functions .* vCPUs paused")))
+		<< apply.out;
+	EXPECT_EQ(checksum(ring, path), right) << "the fix is not what runs";
+
+	Swapctl rollback = g.patch({ "rollback", "checksum-fix" });
+	ASSERT_EQ(rollback.status, 0) << rollback.out << rollback.err;
+	EXPECT_NE(checksum(ring, path), right) << "the original bytes are not back";
+	EXPECT_EQ(g.stop(), 0) << g.log();
+}
+
+// 100 cycles: under CI's sandbox about 3 s each.
+TEST(BinaryPatch, HundredAppliesAndRollbacksUnderLoadLoseNothing)
+{
+	PatchGuest g;
+	std::string why;
+	ASSERT_TRUE(g.start_trusting_test_key(2, "bin-cycles", &why)) << why;
+	BackgroundLoad load;
+	ASSERT_TRUE(load.start(g, "bin-cycles"));
+	for (int i = 0; i < 100 && !HasFatalFailure(); i++) {
+		SCOPED_TRACE("cycle " + std::to_string(i));
+		Swapctl apply = g.patch({ "apply", bundle_path("checksum_fix") });
+		ASSERT_EQ(apply.status, 0) << apply.out << apply.err;
+		Swapctl rollback = g.patch({ "rollback", "checksum-fix" });
+		ASSERT_EQ(rollback.status, 0) << rollback.out << rollback.err;
+	}
+	expect_all_right(load.stop(), 1);
+	EXPECT_EQ(g.stop(), 0) << g.log();
+}
+
+TEST(BinaryPatch, KilledAfterEachJournalLineTheNextMonitorRollsTheJumpsBack)
+{
+	PatchGuest g;
+	std::string why;
+	ASSERT_TRUE(g.start_trusting_test_key(2, "bin-crash", &why)) << why;
+	Swapctl apply = g.patch({ "apply", bundle_path("checksum_fix") });
+	ASSERT_EQ(apply.status, 0) << apply.out << apply.err;
+	size_t lines = g.journal("checksum-fix").size();
+	Swapctl rollback = g.patch({ "rollback", "checksum-fix" });
+	ASSERT_EQ(rollback.status, 0) << rollback.out << rollback.err;
+
+	const std::string path = "/checksum-probe";
+	const std::vector<uint8_t> bytes = every_byte();
+	Ring ring(g.socket());
+	ASSERT_NE(ring.s, nullptr) << ring.msg;
+	put_file(ring, path, bytes);
+	for (size_t n = 1; n <= lines && !HasFatalFailure(); n++) {
+		SCOPED_TRACE("killed after journal line " + std::to_string(n) + " of " +
+			     std::to_string(lines));
+		killed_after(g.socket(), "checksum-fix", { "apply", bundle_path("checksum_fix") }, n);
+		bool commits = reached_committing(g.journal("checksum-fix"));
+		ASSERT_EQ(g.listed_state("checksum-fix"), commits ? "committed" : "rolled-back");
+		EXPECT_EQ(checksum(ring, path) == adler32(bytes), commits)
+			<< "the code that runs is not what the journal says";
+		if (commits) {
+			Swapctl back = g.patch({ "rollback", "checksum-fix" });
+			ASSERT_EQ(back.status, 0) << back.out << back.err;
+		}
+	}
+	EXPECT_EQ(g.stop(), 0) << g.log();
+}
+
+// The test kernel's hold services (tests/guest/hold_target.c).
+class HoldGuest : public ::testing::Test {
+protected:
+	void SetUp() override
+	{
+		std::string why;
+		g.use_test_kernel();
+		ASSERT_TRUE(g.start_trusting_test_key(2, "bin-hold", &why)) << why;
+		ring = std::make_unique<Ring>(g.socket());
+		ASSERT_NE(ring->s, nullptr) << ring->msg;
+	}
+
+	void TearDown() override
+	{
+		ring.reset();
+		EXPECT_EQ(g.stop(), 0) << g.log();
+	}
+
+	static rs_request call(const std::string &service, const std::string &payload)
+	{
+		rs_request r{};
+		r.op = kOpCall;
+		r.path = service.c_str();
+		r.path_len = (uint32_t)service.size();
+		r.data = payload.data();
+		r.len = payload.size();
+		return r;
+	}
+
+	// A hold on queue q ("spin MS", "sleep MS", "forever"), left outstanding.
+	uint64_t hold(unsigned q, const std::string &payload)
+	{
+		static const std::string service = "hold";
+		rs_request r = call(service, payload);
+		uint64_t tag = 0;
+		EXPECT_EQ(rs_post(ring->s, q, &r, &tag, ring->msg, sizeof(ring->msg)), 0) << ring->msg;
+		return tag;
+	}
+
+	uint64_t answer_of(unsigned q, uint64_t tag)
+	{
+		rs_answer ans{};
+		EXPECT_EQ(rs_wait(ring->s, q, tag, kTimeoutMs, &ans, ring->msg, sizeof(ring->msg)), 0)
+			<< ring->msg;
+		EXPECT_EQ(ans.status, 0);
+		return ans.value;
+	}
+
+	uint64_t service(const std::string &name)
+	{
+		rs_answer ans = ring->call(0, call(name, ""));
+		EXPECT_EQ(ans.status, 0) << name;
+		return ans.value;
+	}
+
+	// Until `n` threads are inside the kernel's hold_target.
+	void wait_inside(uint64_t n)
+	{
+		auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+		while (service("hold-count") < n && std::chrono::steady_clock::now() < deadline)
+			std::this_thread::sleep_for(std::chrono::milliseconds(50));
+		ASSERT_EQ(service("hold-count"), n);
+	}
+
+	PatchGuest g;
+	std::unique_ptr<Ring> ring;
+};
+
+constexpr uint64_t kKernelBody = 1, kPatchBody = 2; // hold_target.h, hold_v2.c
+
+// One thread spins in hold_target on CPU 1, one sleeps in it on CPU 0:
+// the monitor stops the world, finds them, resumes and tries again,
+// naming both while it waits, and writes the jump once they have left.
+TEST_F(HoldGuest, APatchWaitsForThreadsRunningAndSleepingInsideAndAppliesWhenTheyLeave)
+{
+	uint64_t sleeper = hold(0, "sleep 4000"), spinner = hold(1, "spin 4000");
+	wait_inside(2);
+	Swapctl apply = g.patch({ "apply", bundle_path("hold_v2"), "--stop-wait", "120" });
+	ASSERT_EQ(apply.status, 0) << apply.out << apply.err;
+	EXPECT_TRUE(std::regex_search(apply.out, std::regex(
+		"waiting: waited [0-9]+ times .*hold_target\\(\\)"))) << apply.out;
+	EXPECT_TRUE(has(apply.out, "(running on CPU 1) is in hold_target()") ||
+		    has(apply.out, "(switched out, CPU 1) has hold_target() on its stack"))
+		<< apply.out;
+	EXPECT_TRUE(has(apply.out, "(switched out, CPU 0) has hold_target() on its stack"))
+		<< apply.out;
+	EXPECT_EQ(answer_of(0, sleeper), kKernelBody) << "the sleeper finished the old body";
+	EXPECT_EQ(answer_of(1, spinner), kKernelBody);
+	EXPECT_EQ(service("hold-probe"), kPatchBody) << "new callers do not get the patch";
+
+	Swapctl rollback = g.patch({ "rollback", "hold-v2" });
+	ASSERT_EQ(rollback.status, 0) << rollback.out << rollback.err;
+	EXPECT_EQ(service("hold-probe"), kKernelBody) << "the rollback left the jump";
+}
+
+// A thread that never leaves: the monitor gives up at its limit naming
+// it, the patch is rolled back and the kernel's body still answers.
+TEST_F(HoldGuest, AThreadThatNeverLeavesMakesThePatchGiveUpNamingItWithNothingChanged)
+{
+	uint64_t holder = hold(0, "forever");
+	wait_inside(1);
+	Swapctl apply = g.patch({ "apply", bundle_path("hold_v2") });
+	std::string said = apply.out + apply.err;
+	EXPECT_EQ(apply.status, 1) << said;
+	EXPECT_TRUE(std::regex_search(said, std::regex(
+		"gave up after [0-9]+ attempts over [0-9.]+ s: thread 0x[0-9a-f]+ \\(switched out, "
+		"CPU 0\\) has hold_target\\(\\) on its stack"))) << said;
+	EXPECT_TRUE(has(said, "rolled back")) << said;
+	EXPECT_EQ(g.listed_state("hold-v2"), "rolled-back");
+	EXPECT_EQ(service("hold-probe"), kKernelBody);
+	EXPECT_EQ(service("hold-release"), 1u);
+	EXPECT_EQ(answer_of(0, holder), kKernelBody);
+}
+
+} // namespace
