@@ -223,10 +223,9 @@ static int stop_one(struct monitor *m, json_t *mirror, json_t *sums, char err[MO
 }
 
 /* No thread that started on the old code is left: the guest's QUIESCE. */
-static int quiesce(struct monitor *m, json_t *step, json_t **answer, char err[MONITOR_ERR_MAX])
+static int quiesce(struct monitor *m, json_t **answer, char err[MONITOR_ERR_MAX])
 {
-	json_t *req = json_pack("{s:s, s:O, s:I}", "step", "quiesce", "handle",
-				json_object_get(step, "handle"),
+	json_t *req = json_pack("{s:s, s:I}", "step", "quiesce",
 				"timeout_ms", (json_int_t)(m->opt->timeout_ms ? m->opt->timeout_ms
 							      : MIRROR_QUIESCE_TIMEOUT_MS));
 	int ret = vmm_patch_step(&m->vmm, req, answer, err);
@@ -253,7 +252,7 @@ int monitor_mirror_step(struct monitor *m, json_t *step, json_t **answer,
 
 	*answer = NULL;
 	if (end && !revert) {
-		if (quiesce(m, step, answer, err))
+		if (quiesce(m, answer, err))
 			goto fail;
 		if (json_integer_value(json_object_get(*answer, "status")))
 			return 0; /* the guest's answer says who never left */

@@ -75,6 +75,22 @@ int monitor_step(struct monitor *m, struct patch_record *rec, json_t *step, json
 	return -1;
 }
 
+static json_int_t count_of(json_t *begin, const char *key)
+{
+	return json_integer_value(json_object_get(begin, key));
+}
+
+bool monitor_guest_commits(json_t *begin)
+{
+	return count_of(begin, "classes") || count_of(begin, "objects") ||
+	       count_of(begin, "services");
+}
+
+bool monitor_guest_loads(json_t *begin)
+{
+	return monitor_guest_commits(begin) || count_of(begin, "checks");
+}
+
 bool monitor_host_step(json_t *step)
 {
 	const char *name = json_string_value(json_object_get(step, "step"));
@@ -105,6 +121,8 @@ long monitor_guest_handle(struct monitor *m, const char *id, char err[MONITOR_ER
  * (LOAD, CHECK, COMMIT, UNLOAD are not reverted: UNLOAD ends it all). */
 static json_t *revert_of(json_t *step, long handle)
 {
+	if (handle < 0 && !monitor_host_step(step))
+		return NULL; /* the guest has no module: nothing of it to revert there */
 	const char *name = json_string_value(json_object_get(step, "step"));
 	static const char *const reverted[] = { "factory", "instances", "object", "service",
 						"jumps", "mirror", "mirror-end" };
@@ -164,11 +182,9 @@ int monitor_revert(struct monitor *m, struct patch_record *rec, const char *reas
 	monitor_progress(m, "rolling-back", json_pack("{s:s, s:s}", "id", id, "reason", reason),
 			 "rolling back %s: %s", id, reason);
 	handle = monitor_guest_handle(m, id, err);
-	if (handle < -1)
+	if (handle < -1 || revert_steps(m, rec, handle, err))
 		return -1;
 	if (handle >= 0) {
-		if (revert_steps(m, rec, handle, err))
-			return -1;
 		unload = json_pack("{s:s, s:I, s:I}", "step", "unload", "handle", (json_int_t)handle,
 				   "timeout_ms", (json_int_t)MONITOR_UNLOAD_TIMEOUT_MS);
 		if (monitor_step(m, rec, unload, &answer, err)) {
@@ -198,6 +214,8 @@ static int recover_commit(struct monitor *m, struct patch_record *r, char err[MO
 
 	if (handle < -1)
 		return -1;
+	if (!monitor_guest_commits(r->begin))
+		return journal_state(r, PATCH_COMMITTED, NULL, err);
 	if (handle == -1)
 		return monitor_revert(m, r, "the guest has none of it (the VM was restarted?)", err);
 	commit = json_pack("{s:s, s:I}", "step", "commit", "handle", (json_int_t)handle);

@@ -86,6 +86,13 @@ bool monitor_host_step(json_t *step);
 int monitor_binary_step(struct monitor *m, struct patch_record *rec, json_t *step,
 			json_t **answer, char err[MONITOR_ERR_MAX]);
 
+/* What of a patch the guest itself holds, from its begin record: a
+ * module to LOAD (anything but function replacements and mirrors, which
+ * are the monitor's alone, needs one), and changes to COMMIT (classes,
+ * objects, services). */
+bool monitor_guest_loads(json_t *begin);
+bool monitor_guest_commits(json_t *begin);
+
 /* The module handle the guest gave patch `id`, or -1 if it has none. */
 long monitor_guest_handle(struct monitor *m, const char *id, char err[MONITOR_ERR_MAX]);
 

@@ -24,6 +24,7 @@ struct stop_log {
 	unsigned attempts;
 	uint64_t paused_ns, longest_pause_ns, waited_ns;
 	size_t written, skipped;
+	char blockers[MONITOR_ERR_MAX]; /* the last attempt's, as said */
 };
 
 static uint64_t now_ns(void)
@@ -121,11 +122,22 @@ static void blockers_text(const struct world_result *r, char *buf, size_t len)
 	}
 }
 
-static void say_waiting(struct monitor *m, const struct world_result *r,
-			const struct stop_log *log, uint64_t elapsed_ns)
+/* A line per wait, and each blocker in full whenever they change. */
+static void say_waiting(struct monitor *m, const struct world_result *r, struct stop_log *log,
+			uint64_t elapsed_ns)
 {
-	char line[MONITOR_ERR_MAX];
+	char line[MONITOR_ERR_MAX], blockers[MONITOR_ERR_MAX];
 	json_t *report = qs_report_json(&r->report);
+
+	blockers_text(r, blockers, sizeof(blockers));
+	if (strcmp(blockers, log->blockers)) {
+		for (size_t i = 0; i < r->report.n; i++) {
+			qs_blocker_line(&r->report.blockers[i], line, sizeof(line));
+			monitor_progress(m, "blocker", json_pack("{s:s}", "blocker", line),
+					 "  blocked: %s", line);
+		}
+		snprintf(log->blockers, sizeof(log->blockers), "%s", blockers);
+	}
 
 	if (r->why[0])
 		snprintf(line, sizeof(line), "waited %u times over %.1f s: %s", log->attempts,

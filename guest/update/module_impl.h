@@ -83,7 +83,8 @@ int step_commit(struct module *m, struct swap_result *out);
  * ended, and then once more, so that what the first quiescence set off
  * (deferred destruction of old roots) has run too. false on timeout. */
 bool update_quiesce(uint64_t timeout_us);
-/* QUIESCE: update_quiesce within the step's timeout. */
-int step_quiesce(struct module *m, const struct sv_patch_step_req *req, struct swap_result *out);
+/* QUIESCE: update_quiesce within the step's timeout. It names no module:
+ * a binary patch's mirrors end there, and its code needs none. */
+int step_quiesce(const struct sv_patch_step_req *req, struct swap_result *out);
 
 #endif

@@ -51,12 +51,11 @@ bool update_quiesce(uint64_t timeout_us)
 	return quiesce_once(deadline) && quiesce_once(deadline);
 }
 
-int step_quiesce(struct module *m, const struct sv_patch_step_req *req, struct swap_result *out)
+int step_quiesce(const struct sv_patch_step_req *req, struct swap_result *out)
 {
 	if (update_quiesce(req->timeout_us))
 		return SV_OK;
 	return update_fail(out, SV_ETIMEDOUT,
-			   "module %s: threads alive at QUIESCE had not all ended after %llu us "
-			   "(waiting on CPU %u)", m->header->id,
-			   (unsigned long long)req->timeout_us, cpu_id());
+			   "threads alive at QUIESCE had not all ended after %llu us (waiting on "
+			   "CPU %u)", (unsigned long long)req->timeout_us, cpu_id());
 }

@@ -38,6 +38,8 @@ static int dispatch(const struct sv_patch_step_req *req, struct sv_patch_step_re
 
 	if (req->step == SV_PATCH_STEP_LOAD)
 		return step_load(req, resp, out);
+	if (req->step == SV_PATCH_STEP_QUIESCE)
+		return step_quiesce(req, out);
 	if (req->step >= SV_PATCH_STEPS || (req->flags & ~SV_PATCH_REVERT))
 		return update_fail(out, SV_EINVAL, "no patch step %u (flags %#x)", req->step,
 				   req->flags);
@@ -46,8 +48,6 @@ static int dispatch(const struct sv_patch_step_req *req, struct sv_patch_step_re
 		return out->status;
 	if (req->step == SV_PATCH_STEP_UNLOAD)
 		return step_unload(m, req, out);
-	if (req->step == SV_PATCH_STEP_QUIESCE)
-		return step_quiesce(m, req, out);
 	status = change_step(m, req, resp, out);
 	module_update_state(m);
 	return status;

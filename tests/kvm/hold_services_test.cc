@@ -12,6 +12,7 @@
 #include <string>
 #include <thread>
 
+#include "ring_requests.hh"
 #include "ring_session.h"
 #include "running_guest.hh"
 
@@ -43,13 +44,7 @@ protected:
 
 	static rs_request call(const std::string &service, const std::string &payload = "")
 	{
-		rs_request r{};
-		r.op = kOpCall;
-		r.path = service.c_str();
-		r.path_len = (uint32_t)service.size();
-		r.data = payload.data();
-		r.len = payload.size();
-		return r;
+		return ring_request(kOpCall, service, payload.data(), payload.size());
 	}
 
 	// Sends without waiting; the request strings must outlive the post.

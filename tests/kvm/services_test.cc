@@ -17,6 +17,7 @@
 #include <utility>
 #include <vector>
 
+#include "ring_requests.hh"
 #include "ring_session.h"
 #include "loadgen_run.hh"
 #include "running_guest.hh"
@@ -225,16 +226,6 @@ TEST(Services, FcmSwapsUnderLoadLoseNoResponse)
 // file read in several pieces; a file with bytes >= 0x80 gets the known
 // wrong answer (guest/fs/fs_checksum.c) that the checksum-fix binary
 // patch fixes; a directory and a missing file are refused.
-uint32_t adler32(const std::vector<uint8_t> &bytes)
-{
-	uint32_t a = 1, b = 0;
-	for (uint8_t byte : bytes) {
-		a = (a + byte) % 65521;
-		b = (b + a) % 65521;
-	}
-	return b << 16 | a;
-}
-
 TEST(Services, ChecksumIsAdler32ForAsciiAndWrongForHighBytes)
 {
 	RunningGuest g;
@@ -244,12 +235,7 @@ TEST(Services, ChecksumIsAdler32ForAsciiAndWrongForHighBytes)
 	ring_session *s = rs_attach(g.socket().c_str(), msg, sizeof(msg));
 	ASSERT_NE(s, nullptr) << msg;
 	auto call = [&](uint32_t op, const std::string &path, const std::vector<uint8_t> &data) {
-		rs_request r{};
-		r.op = op;
-		r.path = path.c_str();
-		r.path_len = (uint32_t)path.size();
-		r.data = data.data();
-		r.len = data.size();
+		rs_request r = ring_request(op, path, data.data(), data.size());
 		auto ans = std::make_unique<rs_answer>();
 		EXPECT_EQ(rs_call(s, 0, &r, kTimeoutMs, ans.get(), msg, sizeof(msg)), 0) << msg;
 		return *ans;

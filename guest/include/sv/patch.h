@@ -207,7 +207,8 @@ struct sv_patch_signature {
  *   UNLOAD     forget the module once no thread can be in its code
  *   QUIESCE    return once every thread alive at the call has ended
  *              (generation quiescence): a binary patch's mirrors end
- *              there, no thread being left that started on the old code
+ *              there, no thread being left that started on the old code;
+ *              it names no module (handle is ignored)
  *
  * With SV_PATCH_REVERT set in `flags`, FACTORY, INSTANCES, OBJECT and
  * SERVICE undo their change instead (a no-op for what is not applied).
