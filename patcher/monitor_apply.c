@@ -95,6 +95,40 @@ static void say_lines(struct apply *a, const char *event, json_t *lines,
 static const char *function_name(const struct bundle *b, size_t i) { return b->functions[i].rec.name; }
 static const char *mirror_name(const struct bundle *b, size_t i) { return b->mirrors[i].rec.name; }
 
+/* The live patch whose jumps already replace `function`, or NULL: the
+ * new jump's old bytes would be that patch's, never the kernel's. */
+static struct patch_record *replacing(struct monitor *m, const char *function)
+{
+	for (size_t i = 0; i < m->nrecords; i++) {
+		json_t *step, *site;
+		size_t k, j;
+
+		if (m->records[i].state == PATCH_ROLLED_BACK)
+			continue;
+		json_array_foreach(m->records[i].started, k, step)
+			json_array_foreach(json_object_get(step, "sites"), j, site)
+				if (!strcmp(json_string_value(json_object_get(site, "function")) ?: "",
+					    function))
+					return &m->records[i];
+	}
+	return NULL;
+}
+
+static int refuse_replaced_twice(struct apply *a, char err[MONITOR_ERR_MAX])
+{
+	for (size_t i = 0; i < a->b->nfunctions; i++) {
+		const char *fn = a->b->functions[i].rec.name;
+		struct patch_record *r = replacing(a->m, fn);
+
+		if (r) {
+			snprintf(err, MONITOR_ERR_MAX, "%s: function %s is replaced already, by live "
+				 "patch %s (roll it back first)", a->b->path, fn, patch_record_id(r));
+			return -1;
+		}
+	}
+	return 0;
+}
+
 /* The binary part of the plan, once the bundle is linked: which path
  * each function takes and its site, and each mirrored global's field map. */
 static int plan_binary(struct apply *a, const struct guest_image *g,
@@ -102,7 +136,7 @@ static int plan_binary(struct apply *a, const struct guest_image *g,
 {
 	json_t *sites = json_array(), *mirrors = json_array();
 
-	if (a->b->nfunctions)
+	if (a->b->nfunctions && !refuse_replaced_twice(a, err))
 		a->sites = binary_sites_plan(a->b, g, img, sites, err);
 	if (a->b->nmirrors && (a->sites || !a->b->nfunctions))
 		a->mirrors = binary_mirrors_plan(a->b, g, img, mirrors, err);
