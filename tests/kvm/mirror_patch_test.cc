@@ -112,6 +112,13 @@ protected:
 		EXPECT_TRUE(ended) << "no mirror-end with trapped writes in the journal";
 	}
 
+	// The mirror ends at QUIESCE, once the writers end: the wait is
+	// longer than the monitor's default of 10 s for a step.
+	Swapctl apply_tally()
+	{
+		return g.patch({ "apply", bundle_path("tally_v2"), "--timeout", "60" });
+	}
+
 	// Rolls back (mirror back, jumps out, mirror stopped): the kernel's
 	// bodies answer with every add counted.
 	void roll_back_and_check()
@@ -138,7 +145,7 @@ TEST_F(TallyGuest, MirrorKeepsTallyWholeWhileWritersRunAndEndsByItself)
 	ASSERT_EQ(call("tally-probe").value, kKernelBody);
 	run_writers(8000);
 	auto start = std::chrono::steady_clock::now();
-	Swapctl apply = g.patch({ "apply", bundle_path("tally_v2") });
+	Swapctl apply = apply_tally();
 	double apply_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 	expect_mirrored(apply);
 	collect_writers();
@@ -163,7 +170,7 @@ TEST_F(TallyGuest, MirrorUnderLoadLosesNothing)
 	detach();
 	BackgroundLoad load;
 	ASSERT_TRUE(load.start(g, "mirror-tally"));
-	Swapctl apply = g.patch({ "apply", bundle_path("tally_v2") });
+	Swapctl apply = apply_tally();
 	expect_all_right(load.stop(), 1);
 	attach();
 	expect_mirrored(apply);
