@@ -168,23 +168,35 @@ static int serve_addr(const struct sv_ring_req *req, uint8_t *data, struct sv_ri
 /* 3 GiB: far above the test VMs' RAM, and no memslot of the VMM's */
 #define UNBACKED_ADDR 0xc0000000ull
 
+#define FRAME_MASK 0x000ffffffffff000ull
+
 static uint64_t unbacked_pd[512] __attribute__((aligned(4096)));
 
-/* Maps UNBACKED_ADDR (identity, one 2 MiB page) in the page-directory-
- * pointer table every CPU shares for the low 512 GiB (arch/paging.h): the
- * slot for 3..4 GiB must be empty, since RAM ends far below. */
+/* The entry of a table, the table being identity-mapped RAM. */
+static uint64_t *entry_of(uint64_t table_entry, uint64_t va, unsigned shift)
+{
+	return (uint64_t *)(uintptr_t)(table_entry & FRAME_MASK) + ((va >> shift) & 511);
+}
+
+/* UNBACKED_ADDR mapped onto itself: found so (a large page some boot
+ * table left), or mapped here as one 2 MiB page in an empty slot of the
+ * tables every CPU shares for the low 512 GiB (arch/paging.h). NULL when
+ * it is mapped elsewhere. */
 static volatile uint64_t *unbacked_page(void)
 {
-	uint64_t cr3, *pml4, *pdpt;
+	uint64_t cr3, *pdpte, *pde;
 
 	__asm__ volatile("mov %%cr3, %0" : "=r"(cr3));
-	pml4 = (uint64_t *)(uintptr_t)(cr3 & 0x000ffffffffff000ull);
-	pdpt = (uint64_t *)(uintptr_t)(pml4[0] & 0x000ffffffffff000ull);
-	if (!(pdpt[3] & PTE_P)) {
-		unbacked_pd[0] = UNBACKED_ADDR | PTE_P | PTE_W | PTE_PS | PTE_NX;
-		pdpt[3] = (uint64_t)(uintptr_t)unbacked_pd | PTE_P | PTE_W;
-	}
-	return pdpt[3] == ((uint64_t)(uintptr_t)unbacked_pd | PTE_P | PTE_W)
+	pdpte = entry_of(*entry_of(cr3, UNBACKED_ADDR, 39), UNBACKED_ADDR, 30);
+	if (!(*pdpte & PTE_P))
+		*pdpte = (uint64_t)(uintptr_t)unbacked_pd | PTE_P | PTE_W;
+	if (*pdpte & PTE_PS)
+		pde = pdpte; /* a 1 GiB page */
+	else
+		pde = entry_of(*pdpte, UNBACKED_ADDR, 21);
+	if (!(*pde & PTE_P))
+		*pde = UNBACKED_ADDR | PTE_P | PTE_W | PTE_PS | PTE_NX;
+	return (*pde & PTE_PS) && (*pde & PTE_W) && (*pde & FRAME_MASK) == UNBACKED_ADDR
 		       ? (volatile uint64_t *)(uintptr_t)UNBACKED_ADDR : NULL;
 }
 
