@@ -20,7 +20,7 @@
 #include <thread>
 
 #include "patch_guest.hh"
-#include "ring_session.h"
+#include "ring_requests.hh"
 
 namespace {
 
@@ -56,12 +56,7 @@ protected:
 
 	rs_answer call(const std::string &service, const std::string &payload = "")
 	{
-		rs_request r{};
-		r.op = kOpCall;
-		r.path = service.c_str();
-		r.path_len = (uint32_t)service.size();
-		r.data = payload.data();
-		r.len = payload.size();
+		rs_request r = ring_request(kOpCall, service, payload.data(), payload.size());
 		rs_answer ans{};
 		EXPECT_EQ(rs_call(ring_.get(), 0, &r, kTimeoutMs, &ans, msg_, sizeof(msg_)), 0)
 			<< service << ": " << msg_;
