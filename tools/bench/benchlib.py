@@ -9,6 +9,7 @@ import sys
 import time
 
 SWAPCTL_TIMEOUT = 30  # guest-stats itself gives up after 5 s
+PATCH_TIMEOUT = 300  # far beyond any apply seen under the sandbox; a hang is a failure
 
 
 class BenchError(Exception):
@@ -50,17 +51,19 @@ def cpu_list(s):
 
 
 class Guest:
-    """One swapvisor run of the guest kernel with a control socket; `vmm_args`
-    go to swapvisor run (e.g. --patch-key)."""
+    """One swapvisor run of the guest kernel (or `kernel`, a path under the
+    build, e.g. the test kernel) with a control socket; `vmm_args` go to
+    swapvisor run (e.g. --patch-key)."""
 
-    def __init__(self, build, cpus, workdir, boot_timeout, vmm_args=()):
+    def __init__(self, build, cpus, workdir, boot_timeout, vmm_args=(),
+                 kernel='guest/sv-kernel.elf'):
         self.build = build
         self.sock = os.path.join(workdir, f'sv-{cpus}.sock')
         self.console = os.path.join(workdir, f'console-{cpus}.log')
         self.vmm_log = os.path.join(workdir, f'vmm-{cpus}.log')
         with open(self.vmm_log, 'w') as out:
             self.proc = subprocess.Popen(
-                [f'{build}/vmm/swapvisor', 'run', '--kernel', f'{build}/guest/sv-kernel.elf',
+                [f'{build}/vmm/swapvisor', 'run', '--kernel', f'{build}/{kernel}',
                  '--cpus', str(cpus), '--control', self.sock, '--console', self.console,
                  *vmm_args],
                 stdout=out, stderr=subprocess.STDOUT)
@@ -95,6 +98,25 @@ class Guest:
                           f'{r.stdout.strip()} {r.stderr.strip()}')
             return None
         return answer
+
+    def patch(self, *args):
+        """Runs `swapctl --json patch ARGS`; its JSON events, and the host's
+        CLOCK_MONOTONIC (ns) just before and after."""
+        cmd = [f'{self.build}/tools/swapctl', '-s', self.sock, '--json', 'patch', *args]
+        start = time.monotonic_ns()
+        try:
+            r = subprocess.run(cmd, capture_output=True, text=True, timeout=PATCH_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            self.fail(f'swapctl patch {" ".join(args)} did not end within {PATCH_TIMEOUT} s')
+        end = time.monotonic_ns()
+        try:
+            events = [json.loads(line) for line in r.stdout.splitlines()]
+        except ValueError:
+            events = None
+        if r.returncode or events is None:
+            self.fail(f'swapctl patch {" ".join(args)} failed (status {r.returncode}): '
+                      f'{r.stderr.strip()}\n{r.stdout.strip()}')
+        return events, start, end
 
     def stats(self):
         return self.swapctl('guest-stats')['stats']
