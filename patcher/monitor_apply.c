@@ -302,10 +302,11 @@ static int apply_jumps(struct apply *a, char err[MONITOR_ERR_MAX])
 	a->paused_ns = (uint64_t)json_integer_value(json_object_get(answer, "paused_ns"));
 	monitor_progress(a->m, "jumps", json_incref(answer),
 			 "[%2u] jumps into %zu functions          %lld attempts, vCPUs paused "
-			 "%.3f ms in all (longest %.3f ms), waited %.1f ms", a->steps,
-			 json_array_size(a->sites),
+			 "%.3f ms in all (longest %.3f ms; the stack checks %.3f ms of it), waited "
+			 "%.1f ms", a->steps, json_array_size(a->sites),
 			 json_integer_value(json_object_get(answer, "attempts")), a->paused_ns / 1e6,
 			 json_integer_value(json_object_get(answer, "longest_pause_ns")) / 1e6,
+			 json_integer_value(json_object_get(answer, "check_ns")) / 1e6,
 			 json_integer_value(json_object_get(answer, "waited_ns")) / 1e6);
 	json_decref(answer);
 	return 0;

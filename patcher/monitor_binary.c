@@ -22,7 +22,7 @@
 
 struct stop_log {
 	unsigned attempts;
-	uint64_t paused_ns, longest_pause_ns, waited_ns;
+	uint64_t paused_ns, longest_pause_ns, waited_ns, check_ns;
 	size_t written, skipped;
 	char blockers[MONITOR_ERR_MAX]; /* the last attempt's, as said */
 };
@@ -151,13 +151,13 @@ static void say_waiting(struct monitor *m, const struct world_result *r, struct 
 
 static json_t *answer_of(const struct stop_log *log, int status, const char *detail)
 {
-	return json_pack("{s:i, s:s, s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "status", status,
+	return json_pack("{s:i, s:s, s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "status", status,
 			 "status_name", status ? "SV_EBUSY" : "SV_OK", "detail", detail,
 			 "attempts", (json_int_t)log->attempts, "paused_ns",
 			 (json_int_t)log->paused_ns, "longest_pause_ns",
 			 (json_int_t)log->longest_pause_ns, "waited_ns", (json_int_t)log->waited_ns,
 			 "written", (json_int_t)log->written, "skipped", (json_int_t)log->skipped,
-			 "done", (json_int_t)log->written);
+			 "done", (json_int_t)log->written, "check_ns", (json_int_t)log->check_ns);
 }
 
 /* The default schedule, or one that waits --stop-wait in all: the wait
@@ -190,6 +190,7 @@ static int stop_until_written(struct monitor *m, const struct world_stop *w, jso
 			return -1;
 		log.attempts++;
 		log.paused_ns += r.paused_ns;
+		log.check_ns += r.check_ns;
 		if (r.paused_ns > log.longest_pause_ns)
 			log.longest_pause_ns = r.paused_ns;
 		if (r.written) {

@@ -4,6 +4,7 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include <sodium.h>
 
@@ -172,8 +173,8 @@ static bool any_inside_writes(const struct world_stop *w, const struct qs_guest_
 /* Collects and checks; true when the writes may go in. */
 static bool check(const struct world_stop *w, const struct stopped *st, struct world_result *out)
 {
-	struct qs_walk_env env = { qs_read_paged, (void *)&st->pages, code_index_classify,
-				   (void *)w->code };
+	struct qs_cached_reader reader = { .pages = &st->pages };
+	struct qs_walk_env env = { qs_read_cached, &reader, code_index_classify, (void *)w->code };
 	struct qs_guest_threads threads;
 	bool clean;
 
@@ -204,9 +205,18 @@ static int resume(struct vmm_session *s, json_t *writes, struct world_result *ou
 	return 0;
 }
 
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
 int world_stop_once(struct vmm_session *s, const struct world_stop *w, struct world_result *out,
 		    char err[SESSION_ERR_MAX])
 {
+	uint64_t checked_from;
 	char ignored[SESSION_ERR_MAX];
 	struct stopped st;
 	json_t *writes = NULL;
@@ -220,6 +230,7 @@ int world_stop_once(struct vmm_session *s, const struct world_stop *w, struct wo
 		resume(s, NULL, out, ignored); /* a pause whose answer was bad is still held */
 		return -1;
 	}
+	checked_from = now_ns();
 	if (check(w, &st, out)) {
 		writes = pending_writes(w, &st, &out->skipped, err);
 		if (!writes) {
@@ -227,6 +238,7 @@ int world_stop_once(struct vmm_session *s, const struct world_stop *w, struct wo
 			return -1;
 		}
 	}
+	out->check_ns = now_ns() - checked_from;
 	ret = resume(s, json_array_size(writes) ? writes : NULL, out, err);
 	out->written = !ret && writes;
 	json_decref(writes);

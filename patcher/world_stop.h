@@ -43,6 +43,7 @@ struct world_result {
 	bool written;           /* the check was clean and the writes are in */
 	size_t skipped;         /* writes already in place (a repeated step) */
 	uint64_t paused_ns;     /* how long the vCPUs stood still, by the VMM's clock */
+	uint64_t check_ns;      /* of which the monitor's reading and checking, by its own */
 	struct qs_report report; /* what blocked (empty when written) */
 	char why[WORLD_WHY_MAX]; /* blocked for another reason: the table, a vCPU in the bytes */
 };

@@ -21,6 +21,17 @@ extern "C" {
  * mapped or lies outside RAM. */
 int qs_read_paged(void *ctx, uint64_t gva, void *buf, size_t len);
 
+/* The same with the last page's translation kept: a stack walk reads
+ * word after word of one page, and a walk of all four levels for each
+ * would add to the time the guest stands still. Only for a guest whose
+ * page tables cannot change meanwhile (every vCPU paused). */
+struct qs_cached_reader {
+	const struct page_walk_ctx *pages;
+	uint64_t page_gva, page_gpa;  /* the last 4 KiB page translated */
+	int valid;
+};
+int qs_read_cached(void *ctx, uint64_t gva, void *buf, size_t len);
+
 #ifdef __cplusplus
 }
 #endif

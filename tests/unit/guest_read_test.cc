@@ -107,5 +107,35 @@ TEST_F(GuestRead, PageOutsideRamIsUnreadable)
 	EXPECT_EQ(qs_read_paged(paged.read_ctx, kStackHi, &v, sizeof(v)), -1);  // not mapped
 }
 
+// The cached reader walks each page once and reads the same bytes: the
+// stack's pages are in reverse order, so a translation kept past its page
+// would read the wrong frame.
+TEST_F(GuestRead, TheCachedReaderWalksTheSameFramesAndCrossesPagesRight)
+{
+	StackBuilder s(g);
+	s.Call(kInEntry, QSS_PAGE);
+	s.Call(kInA, QSS_PAGE);
+	s.Call(kInB);
+	CopyStack();
+	ASSERT_EQ(WalkPaged(s.At(kC.at(0x20))), 0);
+	std::vector<uint64_t> uncached = Pcs();
+	qs_cached_reader reader{};
+	reader.pages = static_cast<const page_walk_ctx *>(pws_ctx64(pw));
+	paged.read = qs_read_cached;
+	paged.read_ctx = &reader;
+	ASSERT_EQ(WalkPaged(s.At(kC.at(0x20))), 0);
+	EXPECT_EQ(Pcs(), uncached);
+
+	uint64_t gva = kStackLo + QSS_PAGE - 8;
+	pws_write64(pw, FrameOf(gva), 0x1111111111111111ull);
+	pws_write64(pw, FrameOf(gva + 8), 0x2222222222222222ull);
+	uint64_t got[2] = {};
+	ASSERT_EQ(qs_read_cached(&reader, gva, got, sizeof(got)), 0);
+	EXPECT_EQ(got[0], 0x1111111111111111ull);
+	EXPECT_EQ(got[1], 0x2222222222222222ull);
+	uint64_t v;
+	EXPECT_EQ(qs_read_cached(&reader, kStackHi, &v, sizeof(v)), -1) << "not mapped";
+}
+
 }  // namespace
 }  // namespace quiesce_test
