@@ -132,7 +132,7 @@ int binary_stop_of(json_t *sites, bool revert, struct binary_stop *out, char err
 		return -1;
 	}
 	json_array_foreach(sites, i, site) {
-		struct qs_function fn;
+		struct qs_function fn = { 0 };
 
 		if (read_site(site, revert, &fn, &out->writes[out->nwrites])) {
 			snprintf(err, BINARY_ERR_MAX, "the journal's patch site %zu is malformed", i);
@@ -141,9 +141,9 @@ int binary_stop_of(json_t *sites, bool revert, struct binary_stop *out, char err
 		out->nwrites++;
 		/* Reverting, every replacement must be left; applying, an old
 		 * body the bundle lets finish (it runs on a mirrored copy) may
-		 * still be running. */
-		if (revert || !json_is_true(json_object_get(site, "may_finish")))
-			out->fns[out->nfns++] = fn;
+		 * still be running, in any thread but a daemon. */
+		fn.daemons_only = !revert && json_is_true(json_object_get(site, "may_finish"));
+		out->fns[out->nfns++] = fn;
 	}
 	return 0;
 }

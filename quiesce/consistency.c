@@ -46,7 +46,7 @@ static int check_thread(const struct qs_function *fns, size_t nfns, const struct
 	struct qs_blocker *b;
 
 	for (size_t i = 0; i < nfns; i++) {
-		int depth = innermost(w, &fns[i]);
+		int depth = fns[i].daemons_only && !t->daemon ? -1 : innermost(w, &fns[i]);
 
 		if (depth < 0)
 			continue;

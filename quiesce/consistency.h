@@ -24,12 +24,18 @@ extern "C" {
 struct qs_function {
 	const char *name;
 	uint64_t start, end;
+	/* Only a daemon thread in it blocks: an old body that ordinary threads
+	 * may finish on a mirrored copy (the mirror lasts until every such
+	 * thread has ended), but that a daemon, which generation quiescence
+	 * does not wait for, could run on past the mirror's end. */
+	bool daemons_only;
 };
 
 struct qs_thread {
 	uint64_t id;      /* the guest's name for it: its struct thread's address */
 	unsigned cpu;     /* the vCPU it runs on, or is bound to */
 	bool running;     /* on that vCPU now (walked from its registers), else switched out */
+	bool daemon;      /* long-lived, outside the guest's generation counts */
 	const struct qs_walk *walk;
 };
 

@@ -45,6 +45,23 @@ static int check_table(const struct sv_thread_table *t, unsigned ncpus, uint64_t
 	return -1;
 }
 
+static uint32_t field32(const struct collector *c, uint64_t t, uint32_t off)
+{
+	uint32_t v = 0;
+
+	c->env->read(c->env->read_ctx, t + off, &v, sizeof(v));
+	return v;
+}
+
+/* A flags word that cannot be read says daemon: that blocks more, never less. */
+static bool is_daemon(const struct collector *c, uint64_t t)
+{
+	uint32_t flags = 1;
+
+	c->env->read(c->env->read_ctx, t + c->table->off_flags, &flags, sizeof(flags));
+	return flags & SV_THREAD_FLAG_DAEMON;
+}
+
 /* The next thread's entry, its walk pointing at its own walk; NULL when
  * the guest lists more contexts than it can have. */
 static struct qs_thread *next_slot(struct collector *c, uint64_t id, unsigned cpu,
@@ -56,7 +73,7 @@ static struct qs_thread *next_slot(struct collector *c, uint64_t id, unsigned cp
 		return NULL;
 	*walk = &o->walks[o->n];
 	o->threads[o->n] = (struct qs_thread){ .id = id, .cpu = cpu, .running = running,
-					       .walk = *walk };
+					       .daemon = is_daemon(c, id), .walk = *walk };
 	return &o->threads[o->n++];
 }
 
@@ -75,14 +92,6 @@ static struct qs_stack stack_of(const struct collector *c, uint64_t t)
 	if (read_word(c, t + tab->off_stack, &base) || base + tab->stack_size < base)
 		return (struct qs_stack){ 0, 0 };
 	return (struct qs_stack){ base, base + tab->stack_size };
-}
-
-static unsigned cpu_of(const struct collector *c, uint64_t t)
-{
-	uint32_t cpu = 0;
-
-	c->env->read(c->env->read_ctx, t + c->table->off_cpu, &cpu, sizeof(cpu));
-	return cpu;
 }
 
 static void add_running(struct collector *c, unsigned cpu, const struct qs_context *regs)
@@ -148,7 +157,8 @@ int qs_guest_threads_collect(const struct qs_walk_env *env, uint64_t table_gva,
 	}
 	for (size_t i = 0; !ret && i < SV_THREAD_TABLE_SLOTS; i++)
 		if (table->thread[i] && !is_current(&c, ncpus, table->thread[i]))
-			add_switched_out(&c, table->thread[i], cpu_of(&c, table->thread[i]));
+			add_switched_out(&c, table->thread[i],
+					 field32(&c, table->thread[i], table->off_cpu));
 	free(table);
 	if (ret)
 		qs_guest_threads_free(out);

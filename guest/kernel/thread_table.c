@@ -32,7 +32,7 @@ _Static_assert(sizeof(((struct thread *)0)->saved_rsp) == 8 &&
 		       sizeof(((struct thread *)0)->state) == 4 &&
 		       sizeof(((struct thread *)0)->flags) == 4,
 	       "sv/threads.h promises these field sizes");
-_Static_assert(THREAD_DAEMON == 1 && THREAD_RUNNABLE == 0 && THREAD_BLOCKED == 1 &&
+_Static_assert(THREAD_DAEMON == SV_THREAD_FLAG_DAEMON && THREAD_RUNNABLE == 0 && THREAD_BLOCKED == 1 &&
 		       THREAD_DEAD == 2,
 	       "sv/threads.h promises these values");
 

@@ -21,15 +21,15 @@ protected:
 	}
 	// Adds a thread with a copy of the last walk (the next one reuses
 	// the fake guest's stack).
-	void AddThread(uint64_t id, unsigned cpu, bool running)
+	void AddThread(uint64_t id, unsigned cpu, bool running, bool daemon = false)
 	{
 		walks.push_back(walk);
-		threads.push_back({ id, cpu, running, &walks.back() });
+		threads.push_back({ id, cpu, running, daemon, &walks.back() });
 	}
-	void Switched(uint64_t id, unsigned cpu, uint64_t saved_rsp)
+	void Switched(uint64_t id, unsigned cpu, uint64_t saved_rsp, bool daemon = false)
 	{
 		WalkSwitchedOut(saved_rsp);
-		AddThread(id, cpu, false);
+		AddThread(id, cpu, false, daemon);
 	}
 	void Running(uint64_t id, unsigned cpu, const qs_context &regs)
 	{
@@ -51,11 +51,27 @@ protected:
 		return out;
 	}
 
-	qs_function fns[2] = { { "f", kF.start, kF.end }, { "g", kG.start, kG.end } };
+	qs_function fns[2] = { { "f", kF.start, kF.end, false }, { "g", kG.start, kG.end, false } };
 	std::deque<qs_walk> walks;
 	std::vector<qs_thread> threads;
 	qs_report report{};
 };
+
+// An old body ordinary threads may finish (a mirrored global's) blocks
+// only a daemon, which generation quiescence would not wait for.
+TEST_F(Consistency, AFunctionOnlyDaemonsMustLeaveBlocksTheDaemonAlone)
+{
+	StackBuilder s(g);
+	s.Call(kInF);
+	uint64_t saved = s.SwitchOut(kInSched);
+	Switched(0x1000, 0, saved, false);
+	Switched(0x2000, 1, saved, true);
+	fns[0].daemons_only = true;
+	Check();
+	ASSERT_EQ(report.n, 1u);
+	EXPECT_EQ(report.blockers[0].thread, 0x2000u);
+	EXPECT_EQ(report.blockers[0].fn, &fns[0]);
+}
 
 TEST_F(Consistency, ThreadSleepingInTheReplacedFunctionBlocks)
 {

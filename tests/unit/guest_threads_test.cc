@@ -21,7 +21,7 @@ constexpr uint64_t kStructs = kBase + kStacks * kThreadStack;  // 256 bytes each
 constexpr uint64_t kTable = kStructs + 8 * 256;
 constexpr uint64_t kSize = kTable + sizeof(sv_thread_table) - kBase + QSS_PAGE;
 // The fake struct thread's layout, which the table describes.
-constexpr uint32_t kOffSavedRsp = 0, kOffStack = 32, kOffCpu = 40;
+constexpr uint32_t kOffSavedRsp = 0, kOffStack = 32, kOffCpu = 40, kOffFlags = 44;
 
 uint64_t StackLo(unsigned i) { return kBase + i * kThreadStack; }
 uint64_t StackHi(unsigned i) { return StackLo(i) + kThreadStack; }
@@ -45,6 +45,7 @@ protected:
 		table->off_saved_rsp = kOffSavedRsp;
 		table->off_stack = kOffStack;
 		table->off_cpu = kOffCpu;
+		table->off_flags = kOffFlags;
 	}
 	void TearDown() override
 	{
@@ -53,11 +54,13 @@ protected:
 		qss_guest_free(g);
 	}
 	// Thread i on stack i, bound to cpu, listed in slot `slot`.
-	void AddThread(unsigned i, unsigned cpu, unsigned slot, uint64_t saved_rsp)
+	void AddThread(unsigned i, unsigned cpu, unsigned slot, uint64_t saved_rsp,
+		       bool daemon = false)
 	{
 		qss_put(g, Thread(i) + kOffSavedRsp, saved_rsp);
 		qss_put(g, Thread(i) + kOffStack, StackLo(i));
 		qss_put(g, Thread(i) + kOffCpu, cpu);
+		qss_put(g, Thread(i) + kOffFlags, daemon ? SV_THREAD_FLAG_DAEMON : 0);
 		table->thread[slot] = Thread(i);
 	}
 	// CPU cpu's idle context: thread i, on stack i, which the table names.
@@ -100,7 +103,7 @@ TEST_F(GuestThreadsTest, EveryContextOnceFromItsRegistersOrItsSavedRsp)
 	StackBuilder sleeping(g, StackBuilder::kThread, StackHi(1));
 	sleeping.Call(kInF);
 	sleeping.Call(kInSched);
-	AddThread(1, 1, 9, sleeping.SwitchOut(kInSched));
+	AddThread(1, 1, 9, sleeping.SwitchOut(kInSched), true);
 	StackBuilder idle0(g, StackBuilder::kBare, StackHi(2));
 	idle0.Call(0);
 	idle0.Call(kInSched);
@@ -123,12 +126,14 @@ TEST_F(GuestThreadsTest, EveryContextOnceFromItsRegistersOrItsSavedRsp)
 	EXPECT_EQ(idle_running->cpu, 1u);
 	EXPECT_FALSE(t1->running);
 	EXPECT_EQ(t1->cpu, 1u) << "read from its struct thread";
+	EXPECT_TRUE(t1->daemon) << "its flags";
+	EXPECT_FALSE(t0->daemon);
 	EXPECT_FALSE(idle_out->running);
 	for (size_t i = 0; i < threads.n; i++)
 		EXPECT_EQ(threads.walks[i].problem.status, QS_WALK_RELIABLE)
 			<< Hex(threads.threads[i].id);
 
-	qs_function f = { "f", kF.start, kF.end };
+	qs_function f = { "f", kF.start, kF.end, false };
 	ASSERT_EQ(qs_check(&f, 1, threads.threads, threads.n, &report), 0);
 	ASSERT_EQ(report.n, 2u) << "the running thread in F and the sleeper with F on its stack";
 }
@@ -149,7 +154,7 @@ TEST_F(GuestThreadsTest, AThreadWhoseStackFieldLiesIsUnwalkableAndBlocks)
 	const qs_thread *t = Find(Thread(1));
 	ASSERT_NE(t, nullptr);
 	EXPECT_EQ(t->walk->problem.status, QS_WALK_OUT_OF_BOUNDS);
-	qs_function f = { "f", kF.start, kF.end };
+	qs_function f = { "f", kF.start, kF.end, false };
 	ASSERT_EQ(qs_check(&f, 1, threads.threads, threads.n, &report), 0);
 	EXPECT_FALSE(qs_report_clean(&report));
 }

@@ -52,6 +52,7 @@
 #define SV_THREAD_TABLE_VERSION 1
 #define SV_THREAD_TABLE_SLOTS 1024
 #define SV_THREAD_TABLE_CPUS 64
+#define SV_THREAD_FLAG_DAEMON 1u /* flags: long-lived, outside the generation counts */
 
 struct sv_thread_table_cpu {
 	uint64_t current;        /* struct thread it runs now */
