@@ -277,4 +277,17 @@ TEST_F(HoldGuest, AThreadThatNeverLeavesMakesThePatchGiveUpNamingItWithNothingCh
 	EXPECT_EQ(answer_of(0, holder), kKernelBody);
 }
 
+// branch_target (tests/guest/branch_target.S) loops back to offset 2:
+// its entry cannot take the jump, and the monitor says why.
+TEST_F(HoldGuest, ABranchIntoTheBytesTheJumpWouldOverwriteIsRefusedWithItsReason)
+{
+	Swapctl apply = g.patch({ "apply", bundle_path("branch_into_entry") });
+	std::string said = apply.out + apply.err;
+	EXPECT_EQ(apply.status, 1) << said;
+	EXPECT_TRUE(std::regex_search(said, std::regex(
+		"function branch_target at 0x[0-9a-f]+ \\(9 bytes\\): refused: jg 0x[0-9a-f]+ at "
+		"\\+0x6 branches to \\+0x2, inside the 5 bytes the jump overwrites"))) << said;
+	EXPECT_TRUE(has(g.listed_state("branch-into-entry"), "not listed")) << "it was journaled";
+}
+
 } // namespace
