@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdio>
+#include <numeric>
 #include <string>
 #include <vector>
 
@@ -107,45 +108,41 @@ TEST(Loadgen, ReportPlacesItsWindowsOnTheMonotonicClock)
 	EXPECT_EQ(r.report_window_latencies, r.ok + r.wrong);
 }
 
-TEST(Loadgen, CatchesWrongContent)
+// A PostMark run whose guest spoils one answer (`fault`, on the first
+// `op` after 200 requests): exactly that one is wrong; the first error.
+std::string OneWrongAnswer(fake_fault fault, uint32_t op)
 {
 	lgs_config c = Config(kPostmark);
 
-	c.fault = FAKE_FAULT_WRONG_CONTENT;
-	c.fault_op = kOpRead;
+	c.fault = fault;
+	c.fault_op = op;
 	c.fault_after = 200;
 	lgs_result r = lgs_run(&c);
-	ASSERT_EQ(r.ret, 0);
+	EXPECT_EQ(r.ret, 0);
 	EXPECT_EQ(r.wrong, 1u);
 	EXPECT_EQ(r.lost, 0u);
-	EXPECT_NE(std::string(r.first_error).find("byte"), std::string::npos) << r.first_error;
+	return r.first_error;
+}
+
+TEST(Loadgen, CatchesWrongContent)
+{
+	std::string why = OneWrongAnswer(FAKE_FAULT_WRONG_CONTENT, kOpRead);
+
+	EXPECT_NE(why.find("byte"), std::string::npos) << why;
 }
 
 TEST(Loadgen, CatchesWrongSize)
 {
-	lgs_config c = Config(kPostmark);
+	std::string why = OneWrongAnswer(FAKE_FAULT_WRONG_SIZE, kOpAppend);
 
-	c.fault = FAKE_FAULT_WRONG_SIZE;
-	c.fault_op = kOpAppend;
-	c.fault_after = 200;
-	lgs_result r = lgs_run(&c);
-	ASSERT_EQ(r.ret, 0);
-	EXPECT_EQ(r.wrong, 1u);
-	EXPECT_NE(std::string(r.first_error).find("new size"), std::string::npos) << r.first_error;
+	EXPECT_NE(why.find("new size"), std::string::npos) << why;
 }
 
 TEST(Loadgen, CatchesWrongChecksum)
 {
-	lgs_config c = Config(kPostmark);
+	std::string why = OneWrongAnswer(FAKE_FAULT_WRONG_SUM, kOpChecksum);
 
-	c.fault = FAKE_FAULT_WRONG_SUM;
-	c.fault_op = kOpChecksum;
-	c.fault_after = 200;
-	lgs_result r = lgs_run(&c);
-	ASSERT_EQ(r.ret, 0);
-	EXPECT_EQ(r.wrong, 1u);
-	EXPECT_NE(std::string(r.first_error).find("checksum /pm-test-q"), std::string::npos)
-		<< r.first_error;
+	EXPECT_NE(why.find("checksum /pm-test-q"), std::string::npos) << why;
 }
 
 std::string hex(uint32_t v)
@@ -155,12 +152,11 @@ std::string hex(uint32_t v)
 	return s;
 }
 
-// Every byte value: the two sums differ.
+// Every byte value once: the two sums differ.
 std::vector<uint8_t> every_byte()
 {
-	std::vector<uint8_t> v(1000);
-	for (size_t i = 0; i < v.size(); i++)
-		v[i] = (uint8_t)(i * 7);
+	std::vector<uint8_t> v(256);
+	std::iota(v.begin(), v.end(), 0);
 	return v;
 }
 
