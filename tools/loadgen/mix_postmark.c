@@ -17,7 +17,7 @@
 #define SIZE_MAX_ SV_RING_DATA_MAX
 #define APPEND_MAX 4096
 /* A modest share: it keeps the function hot (at the tests' 1000
- * requests/s, about 15 checksums a second) while the mix stays PostMark's,
+ * requests/s, some 24 checksums a second) while the mix stays PostMark's,
  * whose throughput and latency the benchmarks compare run to run: a
  * checksum costs the guest two divisions per byte where a read copies,
  * and checks the content only as 32 bits where a read checks every byte. */
