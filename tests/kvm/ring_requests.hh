@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Requests the KVM tests send through ring_session (sv/ring.h, the ABI,
- * is C11 only), and what SV_OP_CHECKSUM should answer.
+ * is C11 only). What SV_OP_CHECKSUM should answer is tools/adler32's.
  */
 #ifndef SV_TEST_RING_REQUESTS_HH
 #define SV_TEST_RING_REQUESTS_HH
@@ -9,7 +9,6 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
-#include <vector>
 
 #include "ring_session.h"
 
@@ -25,18 +24,6 @@ inline rs_request ring_request(uint32_t op, const std::string &path, const void 
 	r.data = data;
 	r.len = len;
 	return r;
-}
-
-// Adler-32 as zlib computes it: what SV_OP_CHECKSUM answers once the
-// kernel's signed-char bug (guest/fs/fs_checksum.c) is fixed.
-inline uint32_t adler32(const std::vector<uint8_t> &bytes)
-{
-	uint32_t a = 1, b = 0;
-	for (uint8_t byte : bytes) {
-		a = (a + byte) % 65521;
-		b = (b + a) % 65521;
-	}
-	return b << 16 | a;
 }
 
 #endif

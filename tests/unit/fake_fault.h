@@ -15,6 +15,7 @@ enum fake_fault {
 	/* service-level: a well-formed completion with a wrong answer */
 	FAKE_FAULT_WRONG_CONTENT, /* a READ's data has a byte flipped */
 	FAKE_FAULT_WRONG_SIZE,    /* an APPEND reports a size one too big */
+	FAKE_FAULT_WRONG_SUM,     /* a CHECKSUM answers a sum one too big */
 	FAKE_FAULT_DROP,          /* the request is taken and never completed */
 };
 

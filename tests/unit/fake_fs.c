@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "adler32.h"
 #include "fake_fs.h"
 
 struct fake_node {
@@ -24,6 +25,7 @@ struct fake_fs {
 	struct fake_node *nodes;
 	unsigned count, capacity;
 	uint64_t counters[SV_COUNTERS];
+	bool checksum_bug; /* answer SV_OP_CHECKSUM as the unpatched kernel */
 };
 
 struct fake_fs *fake_fs_create(void)
@@ -42,6 +44,13 @@ void fake_fs_destroy(struct fake_fs *fs)
 	free(fs->nodes);
 	pthread_mutex_destroy(&fs->lock);
 	free(fs);
+}
+
+void fake_fs_checksum_bug(struct fake_fs *fs, bool on)
+{
+	pthread_mutex_lock(&fs->lock);
+	fs->checksum_bug = on;
+	pthread_mutex_unlock(&fs->lock);
 }
 
 static struct fake_node *lookup(struct fake_fs *fs, const char *path)
@@ -155,7 +164,8 @@ static int32_t on_node(struct fake_fs *fs, struct fake_node *n,
 		       struct sv_ring_resp *resp)
 {
 	bool needs_file = req->op == SV_OP_WRITE || req->op == SV_OP_APPEND ||
-			  req->op == SV_OP_READ || req->op == SV_OP_TRUNCATE;
+			  req->op == SV_OP_READ || req->op == SV_OP_TRUNCATE ||
+			  req->op == SV_OP_CHECKSUM;
 	int32_t ret = SV_OK;
 
 	if (needs_file && n->is_dir)
@@ -186,6 +196,10 @@ static int32_t on_node(struct fake_fs *fs, struct fake_node *n,
 		if (!n->is_dir)
 			return SV_ENOTDIR;
 		read_dir(fs, n->path, data, resp);
+		return SV_OK;
+	case SV_OP_CHECKSUM:
+		resp->value = fs->checksum_bug ? sv_adler32_signed_char(n->data, n->size) :
+						 sv_adler32(n->data, n->size);
 		return SV_OK;
 	default: /* SV_OP_FSYNC: nothing is ever dirty here */
 		return SV_OK;

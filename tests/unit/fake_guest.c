@@ -69,6 +69,8 @@ static void spoil_answer(enum fake_fault fault, struct sv_ring_resp *resp, uint8
 		resp->value++;
 	else if (fault == FAKE_FAULT_WRONG_SIZE && resp->len)
 		resp->len--;
+	if (fault == FAKE_FAULT_WRONG_SUM)
+		resp->value++;
 }
 
 /* Returns the slot number to complete with. */

@@ -5,9 +5,11 @@
 
 #include "clock.h"
 #include "engine.h"
+#include "fake_fs.h"
 #include "fake_guest.h"
 #include "loadgen_shim.h"
 #include "report.h"
+#include "verify.h"
 
 /* Reads back from the JSON report what the tests check of it. */
 static void read_report(const struct lg_stats *stats, struct lgs_result *res)
@@ -18,6 +20,8 @@ static void read_report(const struct lg_stats *stats, struct lgs_result *res)
 	size_t i, j;
 
 	res->report_start_ns = (int64_t)json_integer_value(json_object_get(report, "start_monotonic_ns"));
+	res->report_checksums_right = (uint64_t)json_integer_value(json_object_get(report, "checksums_right"));
+	res->report_checksums_buggy = (uint64_t)json_integer_value(json_object_get(report, "checksums_buggy"));
 	json_array_foreach(json_object_get(report, "windows"), i, w)
 		json_array_foreach(json_object_get(w, "histogram_us"), j, bucket)
 			res->report_window_latencies += (uint64_t)json_integer_value(json_array_get(bucket, 1));
@@ -70,10 +74,32 @@ struct lgs_result lgs_run(const struct lgs_config *c)
 	g.fault = c->fault;
 	g.fault_op = c->fault_op;
 	g.fault_after = c->fault_after;
+	fake_fs_checksum_bug(g.fs, c->checksum_bug);
 	if (!fake_guest_start(&g))
 		res = run_on(&g, c);
 	fake_guest_stop(&g);
 	res.guest_served = atomic_load(&g.served);
 	fake_guest_destroy(&g);
 	return res;
+}
+
+struct lgs_verdict lgs_verify_checksum(const uint8_t *content, size_t len, uint64_t answer)
+{
+	struct lgs_verdict v = { .verdict = LG_VERDICT_WRONG };
+	struct lg_shadow sh = { 0 };
+	struct sv_ring_resp resp = { .op = SV_OP_CHECKSUM, .value = answer };
+	struct lg_task t;
+	int file;
+
+	lg_shadow_add(&sh, true, "/dir");
+	file = lg_shadow_add(&sh, false, "/dir/file");
+	if (file >= 0 && !lg_shadow_set(&sh.files[file], content, len) &&
+	    !lg_task_checksum(&t, &sh, file)) {
+		v.verdict = lg_verify(&sh, &t, &t.steps[0], &resp, NULL, v.why);
+		lg_task_free(&t);
+	} else {
+		snprintf(v.why, sizeof(v.why), "out of memory building the shadow");
+	}
+	lg_shadow_free(&sh);
+	return v;
 }

@@ -4,9 +4,12 @@
 #ifndef SV_TEST_LOADGEN_SHIM_H
 #define SV_TEST_LOADGEN_SHIM_H
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "fake_fault.h"
+#include "verdict.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -21,6 +24,7 @@ struct lgs_config {
 	enum fake_fault fault;
 	uint32_t fault_op;
 	uint64_t fault_after;
+	bool checksum_bug;     /* the fake answers checksums as the unpatched kernel */
 };
 
 struct lgs_result {
@@ -34,9 +38,19 @@ struct lgs_result {
 	int64_t before_ns, after_ns;
 	int64_t report_start_ns;
 	uint64_t report_window_latencies;
+	uint64_t report_checksums_right, report_checksums_buggy;
 };
 
 struct lgs_result lgs_run(const struct lgs_config *cfg);
+
+struct lgs_verdict {
+	enum lg_verdict verdict;
+	char why[256];
+};
+
+/* lg_verify on `answer` to an SV_OP_CHECKSUM of a file /dir/file holding
+ * content[0..len). */
+struct lgs_verdict lgs_verify_checksum(const uint8_t *content, size_t len, uint64_t answer);
 
 #ifdef __cplusplus
 }

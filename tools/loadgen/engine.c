@@ -111,8 +111,10 @@ static void complete(struct run *r, unsigned q, const struct ring_completion *c,
 	struct queue_run *qr = &r->queues[q];
 	struct flight *f = qr->by_slot[c->slot];
 	char why[LG_WHY_MAX];
-	bool ok = !c->rejected &&
-		  lg_verify(&r->shadow, &f->task, &f->task.steps[f->task.cur], &c->resp, c->data, why);
+	enum lg_verdict v = c->rejected ? LG_VERDICT_WRONG :
+			    lg_verify(&r->shadow, &f->task, &f->task.steps[f->task.cur], &c->resp,
+				      c->data, why);
+	bool ok = v != LG_VERDICT_WRONG;
 
 	if (!ok && !c->rejected) {
 		char msg[LG_WHY_MAX + 32];
@@ -121,6 +123,8 @@ static void complete(struct run *r, unsigned q, const struct ring_completion *c,
 		lg_stats_error(r->stats, msg);
 	}
 	lg_stats_record(r->stats, now, ok ? LG_OK : LG_WRONG, (uint64_t)(now - f->start_ns));
+	r->stats->checksums_right += v == LG_VERDICT_SUM_RIGHT;
+	r->stats->checksums_buggy += v == LG_VERDICT_SUM_BUGGY;
 	ring_client_release(qr->rc, c->slot);
 	f->in_flight = false;
 	if (!ok || ++f->task.cur == f->task.nsteps)

@@ -73,12 +73,14 @@ json_t *lg_report_json(const struct lg_report_input *in)
 	json_t *o = counts(&s->counts);
 
 	json_object_update_new(o, json_pack(
-		"{s:s, s:I, s:b, s:I, s:I, s:I, s:f, s:f, s:f, s:f, s:o, s:o, s:o, s:o, s:I, s:o}",
+		"{s:s, s:I, s:b, s:I, s:I, s:I, s:I, s:I, s:f, s:f, s:f, s:f, s:o, s:o, s:o, s:o, s:I, s:o}",
 		"mix", lg_mix_name(in->opts->mix), "queues", (json_int_t)in->queues,
 		"interrupted", in->interrupted,
 		"start_monotonic_ns", (json_int_t)s->start_ns,
 		"window_ms", (json_int_t)(s->window_ns / 1000000),
 		"rejected_completions", (json_int_t)s->rejected,
+		"checksums_right", (json_int_t)s->checksums_right,
+		"checksums_buggy", (json_int_t)s->checksums_buggy,
 		"duration_s", seconds(s),
 		"throughput_rps", (double)s->counts.ok / seconds(s),
 		"longest_gap_ms", (double)s->longest_gap_ns / 1e6,
@@ -109,6 +111,8 @@ void lg_report_human(const struct lg_report_input *in, FILE *out)
 		(unsigned long long)c->wrong, (unsigned long long)c->lost,
 		(unsigned long long)c->late, in->opts->timeout_ms);
 	fprintf(out, "  rejected ring completions %llu\n", (unsigned long long)s->rejected);
+	fprintf(out, "  checksums  %llu right, %llu with the kernel's known signed-char bug\n",
+		(unsigned long long)s->checksums_right, (unsigned long long)s->checksums_buggy);
 	fprintf(out, "  throughput %.1f requests/s\n", (double)c->ok / seconds(s));
 	fprintf(out, "  latency    p50 %.1f us, p99 %.1f us, p99.9 %.1f us, max %.1f us\n",
 		us(lg_hist_percentile(&s->hist, 0.50)), us(lg_hist_percentile(&s->hist, 0.99)),

@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * The run's report: a human availability summary and a JSON document.
- * The JSON has the run's counts, latency percentiles and histogram
+ * The JSON has the run's counts (with "checksums_right" and
+ * "checksums_buggy": the SV_OP_CHECKSUM answers that were the Adler-32 and
+ * that were the unpatched kernel's signed-char sum, both counted in "ok"),
+ * latency percentiles and histogram
  * ("histogram_us": [upper bound in us, count] for each non-empty bucket),
  * and "windows": per window of "window_ms", by completion time, its counts,
  * percentiles and histogram, "start_ms" after "start_monotonic_ns", the

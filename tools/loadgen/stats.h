@@ -34,6 +34,9 @@ enum lg_outcome { LG_OK, LG_WRONG, LG_LOST };
 struct lg_stats {
 	struct lg_counts counts;
 	uint64_t rejected;          /* invalid ring completions */
+	/* SV_OP_CHECKSUM answers taken as right (verdict.h): the Adler-32,
+	 * and the unpatched kernel's signed-char sum. */
+	uint64_t checksums_right, checksums_buggy;
 	struct lg_hist hist;
 	struct lg_window *windows;
 	unsigned nwindows;

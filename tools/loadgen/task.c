@@ -77,6 +77,13 @@ int lg_task_read(struct lg_task *t, const struct lg_shadow *sh, int file)
 	return 0;
 }
 
+int lg_task_checksum(struct lg_task *t, const struct lg_shadow *sh, int file)
+{
+	begin(t, "checksum", file);
+	add_step(t, sh, SV_OP_CHECKSUM, LG_CHECK_CHECKSUM);
+	return 0;
+}
+
 int lg_task_append(struct lg_task *t, const struct lg_shadow *sh, int file,
 		   struct lg_rng *rng, uint64_t len)
 {

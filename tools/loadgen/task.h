@@ -26,6 +26,8 @@ enum lg_check {
 	LG_CHECK_NEW_SIZE, /* resp.value == expect */
 	LG_CHECK_STAT,     /* resp.value == expect, resp.arg the right kind */
 	LG_CHECK_DIRENTS,  /* the names equal the shadow's children */
+	LG_CHECK_CHECKSUM, /* resp.value is the Adler-32 of the shadow's bytes,
+			    * or the kernel's known wrong sum of them */
 };
 
 struct lg_step {
@@ -55,6 +57,7 @@ int lg_task_mkdir(struct lg_task *t, const struct lg_shadow *sh, int dir);
 int lg_task_create(struct lg_task *t, const struct lg_shadow *sh, int file,
 		   struct lg_rng *rng, uint64_t size);
 int lg_task_read(struct lg_task *t, const struct lg_shadow *sh, int file);
+int lg_task_checksum(struct lg_task *t, const struct lg_shadow *sh, int file);
 int lg_task_append(struct lg_task *t, const struct lg_shadow *sh, int file,
 		   struct lg_rng *rng, uint64_t len);
 int lg_task_delete(struct lg_task *t, const struct lg_shadow *sh, int file);
