@@ -91,6 +91,26 @@ json_t *binary_sites_plan(const struct bundle *b, const struct guest_image *g,
 	return sites;
 }
 
+int binary_callers_plan(const struct bundle *b, const struct guest_image *g, json_t *sites,
+			json_t *lines, char err[BINARY_ERR_MAX])
+{
+	for (size_t i = 0; i < b->ncallers; i++) {
+		const char *name = b->callers[i].name;
+		struct guest_function code;
+
+		if (guest_image_function(g, name, &code, err, BINARY_ERR_MAX))
+			return -1;
+		json_array_append_new(sites, json_pack("{s:s, s:b, s:o, s:o}", "function", name,
+						       "caller", 1, "start", hex_addr(code.addr),
+						       "end", hex_addr(code.addr + code.size)));
+		if (lines)
+			json_array_append_new(lines, json_sprintf("function %s at 0x%llx (%zu bytes)",
+				name, (unsigned long long)code.addr, code.size));
+		guest_function_free(&code);
+	}
+	return 0;
+}
+
 static int read_bytes(json_t *site, const char *key, uint8_t *out, size_t *len)
 {
 	const char *text = json_string_value(json_object_get(site, key));
@@ -120,6 +140,20 @@ static int read_site(json_t *site, bool revert, struct qs_function *fn, struct w
 	return 0;
 }
 
+/* A caller's record: only its range, checked both ways. */
+static int read_caller(json_t *site, struct qs_function *fn)
+{
+	unsigned long long start, end;
+
+	fn->name = json_string_value(json_object_get(site, "function"));
+	if (!fn->name || control_answer_hex(site, "start", &start) ||
+	    control_answer_hex(site, "end", &end) || start >= end)
+		return -1;
+	fn->start = start;
+	fn->end = end;
+	return 0;
+}
+
 int binary_stop_of(json_t *sites, bool revert, struct binary_stop *out, char err[BINARY_ERR_MAX])
 {
 	size_t n = json_array_size(sites), i;
@@ -134,6 +168,14 @@ int binary_stop_of(json_t *sites, bool revert, struct binary_stop *out, char err
 	json_array_foreach(sites, i, site) {
 		struct qs_function fn = { 0 };
 
+		if (json_is_true(json_object_get(site, "caller"))) {
+			if (read_caller(site, &fn)) {
+				snprintf(err, BINARY_ERR_MAX, "the journal's caller %zu is malformed", i);
+				return -1;
+			}
+			out->fns[out->nfns++] = fn;
+			continue;
+		}
 		if (read_site(site, revert, &fn, &out->writes[out->nwrites])) {
 			snprintf(err, BINARY_ERR_MAX, "the journal's patch site %zu is malformed", i);
 			return -1;

@@ -27,6 +27,12 @@
 json_t *binary_sites_plan(const struct bundle *b, const struct guest_image *g,
 			  const struct patch_image *img, json_t *lines, char err[BINARY_ERR_MAX]);
 
+/* Adds b's callers (.svp.callers) to `sites`: a function no thread may
+ * be inside while the jumps go in or out, with no bytes of its own to
+ * write. 0, or -1 with err when the kernel has no such function. */
+int binary_callers_plan(const struct bundle *b, const struct guest_image *g, json_t *sites,
+			json_t *lines, char err[BINARY_ERR_MAX]);
+
 /* What one stop of the world checks and writes for the sites: applying,
  * no thread may be in an old function (unless the bundle lets it finish)
  * and the jumps go in; reverting, no thread may be in a replacement and

@@ -70,6 +70,7 @@ void bundle_close(struct bundle *b)
 	free(b->checks);
 	free(b->functions);
 	free(b->mirrors);
+	free(b->callers);
 	free(b->bytes);
 	free(b->path);
 	free(b);

@@ -80,6 +80,8 @@ struct bundle {
 	size_t nfunctions;
 	struct bundle_mirror *mirrors;
 	size_t nmirrors;
+	struct sv_patch_caller *callers;
+	size_t ncallers;
 };
 
 /* Reads and checks the bundle at path, or the size bytes at bytes (copied;

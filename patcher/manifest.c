@@ -41,6 +41,10 @@ static const struct record_kind kinds[] = {
 	KIND(".svp.functions", "function", sv_patch_function, bundle_function, replacement,
 	     functions),
 	KIND(".svp.mirrors", "mirror", sv_patch_mirror, bundle_mirror, copy, mirrors),
+	{ ".svp.callers", "caller", sizeof(struct sv_patch_caller),
+	  offsetof(struct sv_patch_caller, name), SV_PATCH_SYMBOL_MAX, NO_FIELD, NULL,
+	  sizeof(struct sv_patch_caller),
+	  NO_FIELD, offsetof(struct bundle, callers), offsetof(struct bundle, ncallers) },
 };
 
 /* Section idx's bytes, which must be a whole number of records. */
@@ -234,6 +238,9 @@ static int check_binary(struct bundle *b, char *err, size_t errlen)
 	if (b->nmirrors &&
 	    (twice = repeated(b->mirrors[0].rec.name, sizeof(b->mirrors[0]), b->nmirrors)))
 		return patcher_fail(err, errlen, b->path, "mirror %s is declared twice", twice);
+	if (b->ncallers && !b->nfunctions)
+		return patcher_fail(err, errlen, b->path, "caller %s: the bundle replaces no "
+				    "function for it to call", b->callers[0].name);
 	return 0;
 }
 

@@ -94,6 +94,7 @@ static void say_lines(struct apply *a, const char *event, json_t *lines,
 
 static const char *function_name(const struct bundle *b, size_t i) { return b->functions[i].rec.name; }
 static const char *mirror_name(const struct bundle *b, size_t i) { return b->mirrors[i].rec.name; }
+static const char *caller_name(const struct bundle *b, size_t i) { return b->callers[i].name; }
 
 /* The live patch whose jumps already replace `function`, or NULL: the
  * new jump's old bytes would be that patch's, never the kernel's. */
@@ -107,7 +108,8 @@ static struct patch_record *replacing(struct monitor *m, const char *function)
 			continue;
 		json_array_foreach(m->records[i].started, k, step)
 			json_array_foreach(json_object_get(step, "sites"), j, site)
-				if (!strcmp(json_string_value(json_object_get(site, "function")) ?: "",
+				if (!json_is_true(json_object_get(site, "caller")) &&
+				    !strcmp(json_string_value(json_object_get(site, "function")) ?: "",
 					    function))
 					return &m->records[i];
 	}
@@ -134,19 +136,27 @@ static int refuse_replaced_twice(struct apply *a, char err[MONITOR_ERR_MAX])
 static int plan_binary(struct apply *a, const struct guest_image *g,
 		       const struct patch_image *img, char err[MONITOR_ERR_MAX])
 {
-	json_t *sites = json_array(), *mirrors = json_array();
+	json_t *sites = json_array(), *mirrors = json_array(), *callers = json_array();
 
 	if (a->b->nfunctions && !refuse_replaced_twice(a, err))
 		a->sites = binary_sites_plan(a->b, g, img, sites, err);
+	if (a->sites && binary_callers_plan(a->b, g, a->sites, callers, err)) {
+		json_decref(a->sites);
+		a->sites = NULL;
+	}
 	if (a->b->nmirrors && (a->sites || !a->b->nfunctions))
 		a->mirrors = binary_mirrors_plan(a->b, g, img, mirrors, err);
 	say_lines(a, "plan-function", sites, function_name,
 		  "  function %s: binary patch (called directly, not through a translation "
 		  "table): %s");
+	say_lines(a, "plan-caller", callers, caller_name,
+		  "  caller %s: kept, but no thread may be inside it while the jumps go in or "
+		  "out (it carries state across its calls): %s");
 	say_lines(a, "plan-mirror", mirrors, mirror_name,
 		  "  global %s: mirrored while old code may still write it: %s");
 	json_decref(sites);
 	json_decref(mirrors);
+	json_decref(callers);
 	return (a->b->nfunctions && !a->sites) || (a->b->nmirrors && !a->mirrors) ? -1 : 0;
 }
 
@@ -303,7 +313,7 @@ static int apply_jumps(struct apply *a, char err[MONITOR_ERR_MAX])
 	monitor_progress(a->m, "jumps", json_incref(answer),
 			 "[%2u] jumps into %zu functions          %lld attempts, vCPUs paused "
 			 "%.3f ms in all (longest %.3f ms; the stack checks %.3f ms of it), waited "
-			 "%.1f ms", a->steps, json_array_size(a->sites),
+			 "%.1f ms", a->steps, a->b->nfunctions,
 			 json_integer_value(json_object_get(answer, "attempts")), a->paused_ns / 1e6,
 			 json_integer_value(json_object_get(answer, "longest_pause_ns")) / 1e6,
 			 json_integer_value(json_object_get(answer, "check_ns")) / 1e6,

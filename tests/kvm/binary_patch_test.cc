@@ -92,6 +92,8 @@ TEST(BinaryPatch, ChecksumFixMakesHighBytesRightAndItsRollbackBringsTheBugBack)
 	Swapctl apply = g.patch({ "apply", bundle_path("checksum_fix") });
 	ASSERT_EQ(apply.status, 0) << apply.out << apply.err;
 	EXPECT_TRUE(has(apply.out, "function fs_checksum_update: binary patch")) << apply.out;
+	EXPECT_TRUE(has(apply.out, "caller fs_checksum: kept, but no thread may be inside it"))
+		<< apply.out;
 	EXPECT_TRUE(std::regex_search(apply.out, std::regex("jumps into 1 functions .* vCPUs paused")))
 		<< apply.out;
 	EXPECT_EQ(checksum(ring, path), right) << "the fix is not what runs";

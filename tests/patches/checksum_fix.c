@@ -6,7 +6,10 @@
  * answers a wrong checksum for any file holding one. The helper is a plain
  * function the file system calls directly: no translation-table entry
  * leads to it, so the fix is a binary patch, a jump at its entry to this
- * replacement, which reads the bytes unsigned.
+ * replacement, which reads the bytes unsigned. fs_checksum sums a file in
+ * pieces, one call each: it is named as a caller, so that no thread is
+ * inside it when the jump goes in or out and no checksum mixes sums of
+ * both bodies.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -30,3 +33,4 @@ static uint32_t fs_checksum_update_fixed(uint32_t adler, const void *buf, size_t
 }
 
 SV_PATCH_FUNCTION(checksum, "fs_checksum_update", fs_checksum_update_fixed, 0);
+SV_PATCH_CALLER(sum, "fs_checksum");

@@ -56,7 +56,10 @@ void bs_read_manifest(const struct bundle *b, struct bs_manifest *m)
 
 void bs_read_binary(const struct bundle *b, struct bs_binary *out)
 {
-	*out = (struct bs_binary){ .nfunctions = b->nfunctions, .nmirrors = b->nmirrors };
+	*out = (struct bs_binary){ .nfunctions = b->nfunctions, .nmirrors = b->nmirrors,
+				   .ncallers = b->ncallers };
+	if (b->ncallers)
+		snprintf(out->caller, BS_NAME, "%s", b->callers[0].name);
 	for (size_t i = 0; i < b->nfunctions && i < BS_RECORDS; i++) {
 		snprintf(out->functions[i].name, BS_NAME, "%s", b->functions[i].rec.name);
 		snprintf(out->functions[i].replacement, BS_NAME, "%s", b->functions[i].replacement);

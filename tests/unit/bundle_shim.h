@@ -42,7 +42,8 @@ void bs_read_manifest(const struct bundle *b, struct bs_manifest *m);
 /* A binary patch's records: the counts, and the first BS_RECORDS of each. */
 #define BS_RECORDS 2
 struct bs_binary {
-	size_t nfunctions, nmirrors;
+	size_t nfunctions, nmirrors, ncallers;
+	char caller[BS_NAME];       /* the first */
 	struct {
 		char name[BS_NAME], replacement[BS_NAME];
 		uint32_t flags;

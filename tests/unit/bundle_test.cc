@@ -159,6 +159,8 @@ TEST(Bundle, BinaryPatchRecordsAreRead)
 	ASSERT_EQ(bin.nmirrors, 1u);
 	EXPECT_STREQ(bin.mirrors[0].name, "gens");
 	EXPECT_STREQ(bin.mirrors[0].copy, "binary_gens_v2");
+	ASSERT_EQ(bin.ncallers, 1u);
+	EXPECT_STREQ(bin.caller, "kernel_main");
 }
 
 // The link says where the replacements and the copy went, with their

@@ -21,6 +21,8 @@
  *                 a jump at its entry (a binary patch)
  *   .svp.mirrors  struct sv_patch_mirror: a guest global whose layout the
  *                 patch changes, kept in step with its new-layout copy
+ *   .svp.callers  struct sv_patch_caller: a guest function, not replaced,
+ *                 that no thread may be inside while the jumps go in or out
  *   .svp.sig      struct sv_patch_signature: Ed25519 over the whole file
  *                 with this section's bytes zeroed (swap-build --sign)
  *
@@ -135,6 +137,15 @@ struct sv_patch_mirror {
 	void *copy;
 };
 
+/* A guest function that calls a replaced one and carries state from one
+ * call to the next (a checksum summed over several calls, say): it stays
+ * as it is, but the consistency check keeps every thread out of it too
+ * while the jumps are written or taken out, so that no run of its loop
+ * mixes the old function's results with the new one's. */
+struct sv_patch_caller {
+	char name[SV_PATCH_SYMBOL_MAX];
+};
+
 struct sv_patch_signature {
 	uint8_t public_key[32];        /* the signer's Ed25519 key */
 	uint8_t signature[64];
@@ -178,6 +189,10 @@ struct sv_patch_signature {
 	SV__PATCH_RECORD(".svp.functions", struct sv_patch_function, sv_patch_function_##tag) = { \
 		.name = name_, .flags = (flags_),                               \
 		.replacement = (void (*)(void))(replacement_) }
+
+#define SV_PATCH_CALLER(tag, name_)                                            \
+	SV__PATCH_RECORD(".svp.callers", struct sv_patch_caller, sv_patch_caller_##tag) = { \
+		.name = name_ }
 
 /* copy_ is the patch's variable itself (not its address). */
 #define SV_PATCH_MIRROR(tag, name_, copy_)                                     \
@@ -279,6 +294,7 @@ SV_STATIC_ASSERT(sizeof(struct sv_patch_class) == 56);
 SV_STATIC_ASSERT(sizeof(struct sv_patch_object) == 48);
 SV_STATIC_ASSERT(sizeof(struct sv_patch_function) == 80);
 SV_STATIC_ASSERT(sizeof(struct sv_patch_mirror) == 72);
+SV_STATIC_ASSERT(sizeof(struct sv_patch_caller) == 64);
 SV_STATIC_ASSERT(sizeof(struct sv_patch_step_req) == 40);
 
 #endif

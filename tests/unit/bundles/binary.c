@@ -30,3 +30,4 @@ void binary_printk_banner(void)
 SV_PATCH_FUNCTION(count, "thread_count", binary_thread_count, SV_PATCH_FN_OLD_MAY_FINISH);
 SV_PATCH_FUNCTION(banner, "printk_banner", binary_printk_banner, 0);
 SV_PATCH_MIRROR(gens, "gens", binary_gens_v2);
+SV_PATCH_CALLER(banner_caller, "kernel_main");
