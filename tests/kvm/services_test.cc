@@ -109,10 +109,7 @@ private:
 
 	rs_request request(uint32_t op, uint64_t offset, uint64_t len) const
 	{
-		rs_request r{};
-		r.op = op;
-		r.path = path_.c_str();
-		r.path_len = (uint32_t)path_.size();
+		rs_request r = ring_request(op, path_);
 		r.offset = offset;
 		r.len = len;
 		return r;
